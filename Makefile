@@ -1,0 +1,35 @@
+# Entry points. `make test` is README's test command: it installs dependencies, builds and runs
+# every test (unit tests in a Release build, then unit tests again plus the fuzz smoke runs under
+# clang with ASan+UBSan).
+JOBS ?= $(shell nproc)
+export TANDEM_FUZZ_SECONDS ?= 60
+
+.PHONY: all deps build test test-release test-fuzz bench format clean
+
+all: build
+
+deps:
+	./scripts/install-deps.sh
+
+build: deps
+	cmake --preset release
+	cmake --build --preset release -j $(JOBS)
+
+test-release: build
+	ctest --preset release -j $(JOBS)
+
+test-fuzz: deps
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS)
+	ctest --preset fuzz -j $(JOBS)
+
+test: test-release test-fuzz
+
+bench: build
+	./build/release/bench/tandem_bench_sip_parse
+
+format:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build
