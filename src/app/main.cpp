@@ -1,9 +1,22 @@
 // tandem: the WebRTC-to-SIP gateway's command line.
 #include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "app/sip_lint.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Tandem: a WebRTC-to-SIP gateway"};
-  app.require_subcommand(0, 1);
+  app.require_subcommand(1);
+
+  std::string lint_path = "-";
+  CLI::App* lint = app.add_subcommand(
+      "sip-lint",
+      "Parse one SIP message and print it normalized as JSON (exit 0), or print "
+      "'error: line L, column C: reason' (exit 1)");
+  lint->add_option("file", lint_path, "File holding the message, or - for standard input")
+      ->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
+  if (lint->parsed()) return tandem::app::run_sip_lint(lint_path, std::cout, std::cerr);
   return 0;
 }

@@ -13,6 +13,9 @@ struct Error {
   std::string reason;
   uint32_t line = 0;
   uint32_t column = 0;
+  // Protocol status the caller should answer with, when it differs from the default (for SIP:
+  // 0 means 400 Bad Request; 505 for an unsupported version, 513 for an oversize message).
+  int status = 0;
 
   // "line L, column C: reason" when a position is known, else just the reason.
   std::string describe() const;

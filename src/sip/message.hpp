@@ -1,0 +1,94 @@
+// A SIP message: request or response, ordered header fields, body (RFC 3261 §7).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+#include "sip/cseq.hpp"
+#include "sip/header_names.hpp"
+#include "sip/name_addr.hpp"
+#include "sip/uri.hpp"
+#include "sip/via.hpp"
+
+namespace tandem::sip {
+
+struct Header {
+  HeaderId id = HeaderId::kOther;
+  std::string name;   // as received; serialized in canonical form when `id` is known
+  std::string value;  // unfolded (each fold becomes one space), trimmed
+  uint32_t line = 0;  // 1-based line of the header in the parsed input; 0 when built in code
+  uint32_t column = 0;  // 1-based column where the value starts
+};
+
+class Message {
+ public:
+  static Message request(std::string method, Uri request_uri);
+  static Message response(int status, std::string reason);
+
+  bool is_request() const { return !method_.empty(); }
+  const std::string& method() const { return method_; }
+  const Uri& request_uri() const { return request_uri_; }
+  Uri& request_uri() { return request_uri_; }
+  int status() const { return status_; }
+  const std::string& reason() const { return reason_; }
+  void set_status(int status, std::string reason);
+
+  // --- generic header access, in wire order ---
+  const std::vector<Header>& headers() const { return headers_; }
+  bool has(HeaderId id) const { return find(id) != nullptr; }
+  const Header* find(HeaderId id) const;
+  const Header* find(std::string_view name) const;  // any spelling, long or compact
+  // All values of a field in order: every header line, split at top-level commas for list
+  // fields (so `Route: a, b` and two Route lines are the same).
+  std::vector<std::string_view> values(HeaderId id) const;
+  std::vector<std::string_view> values(std::string_view name) const;
+
+  void add(HeaderId id, std::string value);
+  void add(std::string name, std::string value);  // unknown fields keep their spelling
+  void prepend(HeaderId id, std::string value);   // for Via and Record-Route
+  void set(HeaderId id, std::string value);       // replaces every line of that field
+  size_t remove(HeaderId id);
+  size_t remove(std::string_view name);
+  // Appends a header as parsed (keeps the received name and the position for diagnostics).
+  void append_parsed(Header header) { headers_.push_back(std::move(header)); }
+
+  const std::string& body() const { return body_; }
+  void set_body(std::string body) { body_ = std::move(body); }
+
+  // --- typed access; a missing field is an error naming it ---
+  Result<Via> top_via() const;
+  Result<std::vector<Via>> vias() const;
+  Result<NameAddr> from() const;
+  Result<NameAddr> to() const;
+  Result<std::string_view> call_id() const;
+  Result<CSeq> cseq() const;
+  Result<uint32_t> max_forwards() const;
+  Result<ContactList> contacts() const;
+  Result<std::vector<NameAddr>> routes() const;
+  Result<std::vector<NameAddr>> record_routes() const;
+  Result<std::vector<NameAddr>> paths() const;
+  Result<NameAddr> refer_to() const;
+  Result<NameAddr> referred_by() const;
+  // Content-Length as written (the serializer always writes the body's real length).
+  Result<uint32_t> content_length() const;
+
+ private:
+  Result<std::vector<NameAddr>> name_addr_list(HeaderId id) const;
+  Result<NameAddr> single_name_addr(HeaderId id) const;
+
+  std::string method_;  // empty for responses
+  Uri request_uri_;
+  int status_ = 0;
+  std::string reason_;
+  std::vector<Header> headers_;
+  std::string body_;
+};
+
+// The reason phrase RFC 3261 §21 gives for a status code ("Not Found"), or "" if unknown.
+std::string_view default_reason(int status);
+
+}  // namespace tandem::sip

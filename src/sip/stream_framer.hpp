@@ -1,0 +1,45 @@
+// Splits a reliable byte stream (TCP, TLS, WebSocket text) into SIP messages by Content-Length
+// (RFC 3261 §18.3) and recognises RFC 5626 §4.4.1 keep-alives.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+#include "sip/message_parser.hpp"
+
+namespace tandem::sip {
+
+class StreamFramer {
+ public:
+  struct Frame {
+    enum class Kind {
+      kMessage,  // `bytes` holds one whole message, ready for parse_message(..., kStream)
+      kPing,     // CRLFCRLF: answer with a single CRLF
+      kPong,     // a single CRLF: the answer to our ping
+    };
+    Kind kind;
+    std::string_view bytes;  // valid until the next call to append() or next()
+  };
+
+  explicit StreamFramer(const ParserLimits& limits = {}) : limits_(limits) {}
+
+  void append(std::string_view data);
+  // The next complete frame; an empty optional when more bytes are needed. An Error means the
+  // stream cannot be resynchronised (missing or bad Content-Length, oversize message): close it.
+  Result<std::optional<Frame>> next();
+
+  size_t buffered() const { return buffer_.size() - consumed_; }
+
+ private:
+  Result<std::optional<Frame>> next_message();
+
+  ParserLimits limits_;
+  std::string buffer_;
+  size_t consumed_ = 0;    // bytes of buffer_ already returned as frames
+  size_t scan_from_ = 0;   // where the search for the end of the headers resumes
+};
+
+}  // namespace tandem::sip
