@@ -6,63 +6,7 @@
 namespace tandem::sip {
 namespace {
 
-// Calls fn(header, item) for every value of a field, splitting list fields at commas.
-template <typename Match, typename Fn>
-void for_each_value(const std::vector<Header>& headers, Match&& match, HeaderId id, Fn&& fn) {
-  for (const Header& h : headers) {
-    if (!match(h)) continue;
-    if (is_list_header(id)) {
-      for_each_comma_item(h.value, [&](std::string_view item) { fn(h, item); });
-    } else {
-      fn(h, std::string_view(h.value));
-    }
-  }
-}
-
-// Moves a value parser's column (relative to `item`) onto the message's line and column.
-Error locate(const Header& h, std::string_view item, Error e) {
-  const size_t offset = static_cast<size_t>(item.data() - h.value.data());
-  e.line = h.line;
-  e.column = h.line == 0 ? 0 : h.column + static_cast<uint32_t>(offset) + (e.column ? e.column - 1 : 0);
-  return e;
-}
-
-std::string display(HeaderId id) { return std::string(canonical_name(id)); }
-
-Error missing(HeaderId id) { return Error{"missing " + display(id) + " header"}; }
-
-template <typename T, typename Parser>
-Result<std::vector<T>> parse_all(const std::vector<Header>& headers, HeaderId id, Parser&& parse) {
-  std::vector<T> out;
-  std::optional<Error> failure;
-  for_each_value(
-      headers, [id](const Header& h) { return h.id == id; }, id,
-      [&](const Header& h, std::string_view item) {
-        if (failure) return;
-        auto parsed = parse(item);
-        if (!parsed) {
-          failure = locate(h, item, parsed.error());
-          failure->reason = "bad " + display(id) + " header: " + failure->reason;
-          return;
-        }
-        out.push_back(std::move(*parsed));
-      });
-  if (failure) return *failure;
-  return out;
-}
-
-template <typename T, typename Parser>
-Result<T> parse_single(const Message& m, HeaderId id, Parser&& parse) {
-  const Header* h = m.find(id);
-  if (h == nullptr) return missing(id);
-  auto parsed = parse(std::string_view(h->value));
-  if (!parsed) {
-    Error e = locate(*h, h->value, parsed.error());
-    e.reason = "bad " + display(id) + " header: " + e.reason;
-    return e;
-  }
-  return std::move(*parsed);
-}
+Error missing(HeaderId id) { return Error{"missing " + std::string(canonical_name(id)) + " header"}; }
 
 Result<uint32_t> parse_number(std::string_view value, uint64_t max) {
   auto n = parse_uint(trim(value), max);
@@ -71,6 +15,15 @@ Result<uint32_t> parse_number(std::string_view value, uint64_t max) {
 }
 
 }  // namespace
+
+Error Message::header_error(const Header& h, std::string_view item, Error e) {
+  const auto offset = static_cast<uint32_t>(item.data() - h.value.data());
+  e.reason = "bad " + (h.id == HeaderId::kOther ? h.name : std::string(canonical_name(h.id))) +
+             " header: " + e.reason;
+  e.line = h.line;
+  e.column = h.line == 0 ? 0 : h.column + offset + (e.column > 0 ? e.column - 1 : 0);
+  return e;
+}
 
 Message Message::request(std::string method, Uri request_uri) {
   Message m;
@@ -108,9 +61,14 @@ const Header* Message::find(std::string_view name) const {
 
 std::vector<std::string_view> Message::values(HeaderId id) const {
   std::vector<std::string_view> out;
-  for_each_value(
-      headers_, [id](const Header& h) { return h.id == id; }, id,
-      [&out](const Header&, std::string_view item) { out.push_back(item); });
+  for (const Header& h : headers_) {
+    if (h.id != id) continue;
+    if (is_list_header(id)) {
+      for_each_comma_item(h.value, [&out](std::string_view item) { out.push_back(item); });
+    } else {
+      out.emplace_back(h.value);
+    }
+  }
   return out;
 }
 
@@ -160,32 +118,16 @@ size_t Message::remove(std::string_view name) {
                        [name](const Header& h) { return h.id == HeaderId::kOther && iequals(h.name, name); });
 }
 
-Result<Via> Message::top_via() const {
-  const Header* h = find(HeaderId::kVia);
-  if (h == nullptr) return missing(HeaderId::kVia);
-  std::optional<Result<Via>> first;
-  for_each_comma_item(h->value, [&](std::string_view item) {
-    if (first) return;
-    auto via = parse_via(item);
-    first = via ? Result<Via>(std::move(*via)) : Result<Via>(locate(*h, item, via.error()));
-  });
-  if (!first) return missing(HeaderId::kVia);
-  if (!first->ok()) {
-    Error e = first->error();
-    e.reason = "bad Via header: " + e.reason;
-    return e;
-  }
-  return std::move(**first);
-}
+Result<Via> Message::top_via() const { return first_as(HeaderId::kVia, parse_via); }
 
-Result<std::vector<Via>> Message::vias() const {
-  return parse_all<Via>(headers_, HeaderId::kVia, parse_via);
-}
+Result<std::vector<Via>> Message::vias() const { return all_as(HeaderId::kVia, parse_via); }
 
-Result<NameAddr> Message::from() const { return single_name_addr(HeaderId::kFrom); }
-Result<NameAddr> Message::to() const { return single_name_addr(HeaderId::kTo); }
-Result<NameAddr> Message::refer_to() const { return single_name_addr(HeaderId::kReferTo); }
-Result<NameAddr> Message::referred_by() const { return single_name_addr(HeaderId::kReferredBy); }
+Result<NameAddr> Message::from() const { return first_as(HeaderId::kFrom, parse_name_addr); }
+Result<NameAddr> Message::to() const { return first_as(HeaderId::kTo, parse_name_addr); }
+Result<NameAddr> Message::refer_to() const { return first_as(HeaderId::kReferTo, parse_name_addr); }
+Result<NameAddr> Message::referred_by() const {
+  return first_as(HeaderId::kReferredBy, parse_name_addr);
+}
 
 Result<std::string_view> Message::call_id() const {
   const Header* h = find(HeaderId::kCallId);
@@ -206,16 +148,15 @@ Result<std::string_view> Message::call_id() const {
   return v;
 }
 
-Result<CSeq> Message::cseq() const { return parse_single<CSeq>(*this, HeaderId::kCSeq, parse_cseq); }
+Result<CSeq> Message::cseq() const { return first_as(HeaderId::kCSeq, parse_cseq); }
 
 Result<uint32_t> Message::max_forwards() const {
-  return parse_single<uint32_t>(*this, HeaderId::kMaxForwards,
-                                [](std::string_view v) { return parse_number(v, 255); });
+  return first_as(HeaderId::kMaxForwards, [](std::string_view v) { return parse_number(v, 255); });
 }
 
 Result<uint32_t> Message::content_length() const {
-  return parse_single<uint32_t>(*this, HeaderId::kContentLength,
-                                [](std::string_view v) { return parse_number(v, UINT32_MAX); });
+  return first_as(HeaderId::kContentLength,
+                  [](std::string_view v) { return parse_number(v, UINT32_MAX); });
 }
 
 Result<ContactList> Message::contacts() const {
@@ -228,25 +169,19 @@ Result<ContactList> Message::contacts() const {
   for (std::string_view item : items) {
     if (item == "*") return Error{"bad Contact header: '*' must be the only contact"};
   }
-  auto list = parse_all<NameAddr>(headers_, HeaderId::kContact, parse_name_addr);
+  auto list = all_as(HeaderId::kContact, parse_name_addr);
   if (!list) return list.error();
   out.contacts = std::move(*list);
   return out;
 }
 
-Result<std::vector<NameAddr>> Message::routes() const { return name_addr_list(HeaderId::kRoute); }
+Result<std::vector<NameAddr>> Message::routes() const {
+  return all_as(HeaderId::kRoute, parse_name_addr);
+}
 Result<std::vector<NameAddr>> Message::record_routes() const {
-  return name_addr_list(HeaderId::kRecordRoute);
+  return all_as(HeaderId::kRecordRoute, parse_name_addr);
 }
-Result<std::vector<NameAddr>> Message::paths() const { return name_addr_list(HeaderId::kPath); }
-
-Result<std::vector<NameAddr>> Message::name_addr_list(HeaderId id) const {
-  return parse_all<NameAddr>(headers_, id, parse_name_addr);
-}
-
-Result<NameAddr> Message::single_name_addr(HeaderId id) const {
-  return parse_single<NameAddr>(*this, id, parse_name_addr);
-}
+Result<std::vector<NameAddr>> Message::paths() const { return all_as(HeaderId::kPath, parse_name_addr); }
 
 std::string_view default_reason(int status) {
   switch (status) {

@@ -5,10 +5,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "common/result.hpp"
 #include "sip/cseq.hpp"
+#include "sip/grammar.hpp"
 #include "sip/header_names.hpp"
 #include "sip/name_addr.hpp"
 #include "sip/uri.hpp"
@@ -76,9 +78,17 @@ class Message {
   // Content-Length as written (the serializer always writes the body's real length).
   Result<uint32_t> content_length() const;
 
+  // Any field through its value parser (a function from std::string_view to Result<T>, such as
+  // parse_session_expires or parse_auth_header). Errors carry the field's line and column.
+  template <typename Parse>
+  auto first_as(HeaderId id, Parse&& parse) const -> decltype(parse(std::string_view()));
+  template <typename Parse>
+  auto all_as(HeaderId id, Parse&& parse) const
+      -> Result<std::vector<std::decay_t<decltype(*parse(std::string_view()))>>>;
+
  private:
-  Result<std::vector<NameAddr>> name_addr_list(HeaderId id) const;
-  Result<NameAddr> single_name_addr(HeaderId id) const;
+  // A value parser's error, moved onto the header's position and naming the field.
+  static Error header_error(const Header& h, std::string_view item, Error e);
 
   std::string method_;  // empty for responses
   Uri request_uri_;
@@ -87,6 +97,49 @@ class Message {
   std::vector<Header> headers_;
   std::string body_;
 };
+
+template <typename Parse>
+auto Message::first_as(HeaderId id, Parse&& parse) const -> decltype(parse(std::string_view())) {
+  const Header* h = find(id);
+  if (h == nullptr) return Error{"missing " + std::string(canonical_name(id)) + " header"};
+  std::string_view item = h->value;
+  if (is_list_header(id)) {
+    bool found = false;
+    for_each_comma_item(h->value, [&](std::string_view v) {
+      if (!found) item = v;
+      found = true;
+    });
+  }
+  auto parsed = parse(item);
+  if (!parsed) return header_error(*h, item, parsed.error());
+  return parsed;
+}
+
+template <typename Parse>
+auto Message::all_as(HeaderId id, Parse&& parse) const
+    -> Result<std::vector<std::decay_t<decltype(*parse(std::string_view()))>>> {
+  std::vector<std::decay_t<decltype(*parse(std::string_view()))>> out;
+  for (const Header& h : headers_) {
+    if (h.id != id) continue;
+    std::optional<Error> failure;
+    auto one = [&](std::string_view item) {
+      if (failure) return;
+      auto parsed = parse(item);
+      if (!parsed) {
+        failure = header_error(h, item, parsed.error());
+      } else {
+        out.push_back(std::move(*parsed));
+      }
+    };
+    if (is_list_header(id)) {
+      for_each_comma_item(h.value, one);
+    } else {
+      one(h.value);
+    }
+    if (failure) return *failure;
+  }
+  return out;
+}
 
 // The reason phrase RFC 3261 §21 gives for a status code ("Not Found"), or "" if unknown.
 std::string_view default_reason(int status);

@@ -57,18 +57,22 @@ Result<std::optional<StreamFramer::Frame>> StreamFramer::next() {
     std::string_view data = std::string_view(buffer_).substr(consumed_);
     if (data.empty()) return std::optional<Frame>();
     if (data[0] != '\r' && data[0] != '\n') return next_message();
-    // Keep-alives (RFC 5626 §4.4.1): CRLFCRLF is a ping, a lone CRLF a pong.
+    // Keep-alives (RFC 5626 §4.4.1): CRLFCRLF is a ping; a lone CRLF is a pong when we opened
+    // the connection. Other CRs and LFs before a start line are ignored (RFC 3261 §7.5).
     Frame frame{Frame::Kind::kPing, data.substr(0, 4)};
     if (data.substr(0, 4) != "\r\n\r\n") {
-      if (data[0] == '\n' || (data.size() >= 2 && data[1] != '\n')) {
-        consumed_ += 1;  // a stray CR or LF before a start line, ignored as §7.5 allows
+      const bool crlf = data.substr(0, 2) == "\r\n";
+      if (crlf && role_ == Role::kConnected) {
+        frame = Frame{Frame::Kind::kPong, data.substr(0, 2)};
+      } else if (crlf && data.size() < 4 && data.find_first_not_of("\r\n") == std::string_view::npos) {
+        return std::optional<Frame>();  // maybe the first half of a ping: wait for more
+      } else if (data.size() < 2 && data[0] == '\r') {
+        return std::optional<Frame>();
+      } else {
+        consumed_ += 1;
         scan_from_ = consumed_;
         continue;
       }
-      if (data.size() < 2 || (data.size() == 3 && data[2] == '\r')) {
-        return std::optional<Frame>();  // maybe the start of a ping: wait for more
-      }
-      frame = Frame{Frame::Kind::kPong, data.substr(0, 2)};
     }
     consumed_ += frame.bytes.size();
     scan_from_ = consumed_;

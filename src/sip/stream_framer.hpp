@@ -18,13 +18,18 @@ class StreamFramer {
     enum class Kind {
       kMessage,  // `bytes` holds one whole message, ready for parse_message(..., kStream)
       kPing,     // CRLFCRLF: answer with a single CRLF
-      kPong,     // a single CRLF: the answer to our ping
+      kPong,     // a single CRLF: the answer to our ping (Role::kConnected only)
     };
     Kind kind;
     std::string_view bytes;  // valid until the next call to append() or next()
   };
 
-  explicit StreamFramer(const ParserLimits& limits = {}) : limits_(limits) {}
+  // Which end of the connection we are, for RFC 5626 keep-alives: the side that accepted the
+  // connection receives pings (CRLFCRLF); the side that opened it receives pongs (CRLF).
+  enum class Role { kAccepted, kConnected };
+
+  explicit StreamFramer(Role role = Role::kAccepted, const ParserLimits& limits = {})
+      : role_(role), limits_(limits) {}
 
   void append(std::string_view data);
   // The next complete frame; an empty optional when more bytes are needed. An Error means the
@@ -36,6 +41,7 @@ class StreamFramer {
  private:
   Result<std::optional<Frame>> next_message();
 
+  Role role_;
   ParserLimits limits_;
   std::string buffer_;
   size_t consumed_ = 0;    // bytes of buffer_ already returned as frames
