@@ -9,10 +9,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   std::string lint_path = "-";
-  CLI::App* lint = app.add_subcommand(
-      "sip-lint",
-      "Parse one SIP message and print it normalized as JSON (exit 0), or print "
-      "'error: line L, column C: reason' (exit 1)");
+  CLI::App* lint =
+      app.add_subcommand("sip-lint",
+                         "Parse one SIP message and print it normalized as JSON (exit 0), or print "
+                         "'error: line L, column C: reason' (exit 1)");
   lint->add_option("file", lint_path, "File holding the message, or - for standard input")
       ->capture_default_str();
 

@@ -1,6 +1,9 @@
 #include "app/sip_json.hpp"
 
+#include "common/text.hpp"
+#include "sip/auth_header.hpp"
 #include "sip/grammar.hpp"
+#include "sip/header_values.hpp"
 
 namespace tandem::app {
 namespace {
@@ -36,6 +39,84 @@ json parsed(std::string_view value, Parse&& parse, ToJson&& to) {
   return to(*r);
 }
 
+json auth_json(const sip::AuthHeader& a) {
+  json params = json::object();
+  for (const sip::AuthParam& p : a.params) params[p.name] = p.value;
+  return json{{"scheme", a.scheme}, {"params", params}};
+}
+
+Result<uint32_t> number(std::string_view v, uint64_t max) {
+  auto n = parse_uint(v, max);
+  if (!n) return Error{"expected an integer from 0 to " + std::to_string(max)};
+  return static_cast<uint32_t>(*n);
+}
+
+json integer(uint32_t n) { return json(n); }
+
+json typed_extension(sip::HeaderId id, std::string_view value) {
+  using sip::HeaderId;
+  switch (id) {
+    case HeaderId::kExpires:
+    case HeaderId::kMinExpires:
+      return parsed<uint32_t>(value, sip::parse_delta_seconds, integer);
+    case HeaderId::kMaxForwards:
+      return parsed<uint32_t>(
+          value, [](std::string_view v) { return number(v, 255); }, integer);
+    case HeaderId::kContentLength:
+      return parsed<uint32_t>(
+          value, [](std::string_view v) { return number(v, UINT32_MAX); }, integer);
+    case HeaderId::kRSeq:
+      return parsed<uint32_t>(value, sip::parse_rseq, integer);
+    case HeaderId::kMinSe:
+      return parsed<uint32_t>(value, sip::parse_min_se, integer);
+    case HeaderId::kSupported:
+    case HeaderId::kRequire:
+    case HeaderId::kProxyRequire:
+    case HeaderId::kUnsupported:
+    case HeaderId::kAllow:
+    case HeaderId::kAllowEvents:
+      return parsed<std::vector<std::string>>(value, sip::parse_token_list, [](const auto& tokens) {
+        return tokens.size() == 1 ? json(tokens[0]) : json(tokens);
+      });
+    case HeaderId::kContentType:
+      return parsed<sip::ContentType>(value, sip::parse_content_type, [](const auto& c) {
+        return json{{"type", c.type}, {"subtype", c.subtype}, {"params", params_json(c.params)}};
+      });
+    case HeaderId::kSessionExpires:
+      return parsed<sip::SessionExpires>(value, sip::parse_session_expires, [](const auto& se) {
+        return json{{"seconds", se.seconds}, {"params", params_json(se.params)}};
+      });
+    case HeaderId::kRAck:
+      return parsed<sip::RAck>(value, sip::parse_rack, [](const auto& r) {
+        return json{{"rseq", r.rseq}, {"cseq", r.cseq}, {"method", r.method}};
+      });
+    case HeaderId::kEvent:
+      return parsed<sip::Event>(value, sip::parse_event, [](const auto& e) {
+        return json{{"type", e.type}, {"params", params_json(e.params)}};
+      });
+    case HeaderId::kSubscriptionState:
+      return parsed<sip::SubscriptionState>(
+          value, sip::parse_subscription_state, [](const auto& st) {
+            return json{{"state", st.state}, {"params", params_json(st.params)}};
+          });
+    case HeaderId::kReplaces:
+      return parsed<sip::Replaces>(value, sip::parse_replaces, [](const auto& r) {
+        return json{{"call_id", r.call_id}, {"params", params_json(r.params)}};
+      });
+    case HeaderId::kReason:
+      return parsed<sip::Reason>(value, sip::parse_reason, [](const auto& r) {
+        return json{{"protocol", r.protocol}, {"params", params_json(r.params)}};
+      });
+    case HeaderId::kWwwAuthenticate:
+    case HeaderId::kProxyAuthenticate:
+    case HeaderId::kAuthorization:
+    case HeaderId::kProxyAuthorization:
+      return parsed<sip::AuthHeader>(value, sip::parse_auth_header, auth_json);
+    default:
+      return json();
+  }
+}
+
 json parse_value(sip::HeaderId id, std::string_view value) {
   using sip::HeaderId;
   switch (id) {
@@ -57,7 +138,7 @@ json parse_value(sip::HeaderId id, std::string_view value) {
         return json{{"number", c.number}, {"method", c.method}};
       });
     default:
-      return json();
+      return typed_extension(id, value);
   }
 }
 
@@ -77,7 +158,8 @@ json to_json(const sip::Uri& uri) {
   out["params"] = params_json(uri.params);
   if (!uri.headers.empty()) {
     json headers = json::object();
-    for (const auto& [name, value] : uri.headers) headers[sip::unescape(name)] = sip::unescape(value);
+    for (const auto& [name, value] : uri.headers)
+      headers[sip::unescape(name)] = sip::unescape(value);
     out["headers"] = headers;
   }
   return out;
@@ -96,8 +178,9 @@ json to_json(const sip::Message& m) {
   }
   json headers = json::array();
   for (const sip::Header& h : m.headers()) {
-    json entry = {{"name", h.id == sip::HeaderId::kOther ? h.name : std::string(sip::canonical_name(h.id))},
-                  {"value", h.value}};
+    json entry = {
+        {"name", h.id == sip::HeaderId::kOther ? h.name : std::string(sip::canonical_name(h.id))},
+        {"value", h.value}};
     if (h.name != entry["name"].get<std::string>()) entry["received_as"] = h.name;
     json items = json::array();
     auto add = [&](std::string_view item) {
@@ -109,7 +192,8 @@ json to_json(const sip::Message& m) {
     } else {
       add(h.value);
     }
-    if (!items.empty()) entry["parsed"] = items.size() == 1 && !sip::is_list_header(h.id) ? items[0] : items;
+    if (!items.empty())
+      entry["parsed"] = items.size() == 1 && !sip::is_list_header(h.id) ? items[0] : items;
     headers.push_back(std::move(entry));
   }
   out["headers"] = headers;
