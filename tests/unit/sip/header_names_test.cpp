@@ -7,11 +7,21 @@ namespace {
 
 TEST(HeaderNames, CompactFormsMapToTheirFields) {
   const std::pair<const char*, const char*> cases[] = {
-      {"i", "Call-ID"},        {"m", "Contact"},      {"e", "Content-Encoding"},
-      {"l", "Content-Length"}, {"c", "Content-Type"}, {"f", "From"},
-      {"t", "To"},             {"v", "Via"},          {"s", "Subject"},
-      {"k", "Supported"},      {"o", "Event"},        {"u", "Allow-Events"},
-      {"r", "Refer-To"},       {"x", "Session-Expires"}, {"y", "Identity"},
+      {"i", "Call-ID"},
+      {"m", "Contact"},
+      {"e", "Content-Encoding"},
+      {"l", "Content-Length"},
+      {"c", "Content-Type"},
+      {"f", "From"},
+      {"t", "To"},
+      {"v", "Via"},
+      {"s", "Subject"},
+      {"k", "Supported"},
+      {"o", "Event"},
+      {"u", "Allow-Events"},
+      {"r", "Refer-To"},
+      {"x", "Session-Expires"},
+      {"y", "Identity"},
       {"b", "Referred-By"},
   };
   for (const auto& [compact, name] : cases) {

@@ -44,10 +44,10 @@ TEST(MessageParser, ParsesARequestWithTypedHeaders) {
 }
 
 TEST(MessageParser, ParsesAResponseWithEmptyReasonPhrase) {
-  auto m = parse_message(crlf(
-      "SIP/2.0 100 \n"
-      "Via: SIP/2.0/UDP h;branch=z9hG4bK1\n"
-      "From: <sip:a@h>;tag=1\nTo: <sip:b@h>\nCall-ID: c\nCSeq: 1 INVITE\n\n"));
+  auto m =
+      parse_message(crlf("SIP/2.0 100 \n"
+                         "Via: SIP/2.0/UDP h;branch=z9hG4bK1\n"
+                         "From: <sip:a@h>;tag=1\nTo: <sip:b@h>\nCall-ID: c\nCSeq: 1 INVITE\n\n"));
   ASSERT_TRUE(m.ok()) << m.error().describe();
   EXPECT_FALSE(m->is_request());
   EXPECT_EQ(m->status(), 100);
@@ -55,14 +55,14 @@ TEST(MessageParser, ParsesAResponseWithEmptyReasonPhrase) {
 }
 
 TEST(MessageParser, ListHeadersMergeAcrossLinesInOrder) {
-  auto m = parse_message(crlf(
-      "SIP/2.0 200 OK\n"
-      "Via: SIP/2.0/UDP a;branch=z9hG4bK1, SIP/2.0/UDP b;branch=z9hG4bK2\n"
-      "v: SIP/2.0/UDP c;branch=z9hG4bK3\n"
-      "Record-Route: <sip:p1;lr>, <sip:p2;lr>\n"
-      "Record-Route: <sip:p3;lr>\n"
-      "From: <sip:a@h>;tag=1\nTo: <sip:b@h>;tag=2\nCall-ID: c\nCSeq: 1 INVITE\n"
-      "Supported: replaces, timer\nSupported: 100rel\n\n"));
+  auto m =
+      parse_message(crlf("SIP/2.0 200 OK\n"
+                         "Via: SIP/2.0/UDP a;branch=z9hG4bK1, SIP/2.0/UDP b;branch=z9hG4bK2\n"
+                         "v: SIP/2.0/UDP c;branch=z9hG4bK3\n"
+                         "Record-Route: <sip:p1;lr>, <sip:p2;lr>\n"
+                         "Record-Route: <sip:p3;lr>\n"
+                         "From: <sip:a@h>;tag=1\nTo: <sip:b@h>;tag=2\nCall-ID: c\nCSeq: 1 INVITE\n"
+                         "Supported: replaces, timer\nSupported: 100rel\n\n"));
   ASSERT_TRUE(m.ok()) << m.error().describe();
   auto vias = m->vias();
   ASSERT_TRUE(vias.ok());
@@ -88,9 +88,9 @@ TEST(MessageParser, UnknownHeadersAreKeptVerbatim) {
 }
 
 TEST(MessageParser, UnfoldsContinuationLines) {
-  auto m = parse_message(crlf(
-      "OPTIONS sip:h SIP/2.0\nVia: SIP/2.0/UDP h\n  ;branch=z9hG4bK1\nFrom: <sip:a@h>;tag=1\n"
-      "To: <sip:h>\nCall-ID: c\nCSeq: 1\n\t OPTIONS\nSubject: one\n two\n\tthree\n\n"));
+  auto m = parse_message(
+      crlf("OPTIONS sip:h SIP/2.0\nVia: SIP/2.0/UDP h\n  ;branch=z9hG4bK1\nFrom: <sip:a@h>;tag=1\n"
+           "To: <sip:h>\nCall-ID: c\nCSeq: 1\n\t OPTIONS\nSubject: one\n two\n\tthree\n\n"));
   ASSERT_TRUE(m.ok()) << m.error().describe();
   EXPECT_EQ(m->find(HeaderId::kSubject)->value, "one two three");
   EXPECT_EQ(m->cseq()->method, "OPTIONS");
@@ -106,17 +106,17 @@ TEST(MessageParser, ToleratesLfOnlyLineEndingsAndLeadingCrlf) {
 }
 
 TEST(MessageParser, DatagramBodyWithoutContentLengthIsTheRest) {
-  auto m = parse_message(crlf(
-      "MESSAGE sip:h SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nFrom: <sip:a@h>;tag=1\n"
-      "To: <sip:h>\nCall-ID: c\nCSeq: 1 MESSAGE\n\nhello"));
+  auto m = parse_message(
+      crlf("MESSAGE sip:h SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nFrom: <sip:a@h>;tag=1\n"
+           "To: <sip:h>\nCall-ID: c\nCSeq: 1 MESSAGE\n\nhello"));
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(m->body(), "hello");
 }
 
 TEST(MessageParser, DatagramBytesBeyondContentLengthAreDiscarded) {
-  auto m = parse_message(crlf(
-      "MESSAGE sip:h SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nFrom: <sip:a@h>;tag=1\n"
-      "To: <sip:h>\nCall-ID: c\nCSeq: 1 MESSAGE\nl: 3\n\nhello"));
+  auto m = parse_message(
+      crlf("MESSAGE sip:h SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nFrom: <sip:a@h>;tag=1\n"
+           "To: <sip:h>\nCall-ID: c\nCSeq: 1 MESSAGE\nl: 3\n\nhello"));
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(m->body(), "hel");
 }
@@ -156,9 +156,9 @@ TEST(MessageParser, LimitsAreEnforcedWithTheRightStatus) {
 }
 
 TEST(MessageParser, ErrorsCarryLineColumnAndReason) {
-  auto m = parse_message(crlf(
-      "INVITE sip:bob@h SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nFrom: <sip:a@h>;tag=1\n"
-      "To: <sip:b@h>\nCall-ID: c\nCSeq: 1 INVITE\nContact: <sip:a@h>, <sip:bad host>\n\n"));
+  auto m = parse_message(
+      crlf("INVITE sip:bob@h SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nFrom: <sip:a@h>;tag=1\n"
+           "To: <sip:b@h>\nCall-ID: c\nCSeq: 1 INVITE\nContact: <sip:a@h>, <sip:bad host>\n\n"));
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.error().line, 7u);
   EXPECT_EQ(m.error().column, 26u);
@@ -167,9 +167,9 @@ TEST(MessageParser, ErrorsCarryLineColumnAndReason) {
 }
 
 TEST(MessageParser, MissingMandatoryHeaderPointsAtTheStartLine) {
-  auto m = parse_message(crlf(
-      "\nINVITE sip:bob@h SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nFrom: <sip:a@h>;tag=1\n"
-      "To: <sip:b@h>\nCSeq: 1 INVITE\n\n"));
+  auto m = parse_message(
+      crlf("\nINVITE sip:bob@h SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nFrom: <sip:a@h>;tag=1\n"
+           "To: <sip:b@h>\nCSeq: 1 INVITE\n\n"));
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.error().describe(), "line 2, column 1: missing Call-ID header");
 }

@@ -70,10 +70,9 @@ TEST(NameAddr, NovelSchemesAreAccepted) {
 }
 
 TEST(NameAddr, RejectsMalformedValues) {
-  for (const char* bad : {"", "\"unterminated <sip:a@b>", "<sip:a@b", "<sip:a@b >",
-                          "< sip:a@b>", "Bell, Alexander <sip:a@b>", "\"x\" sip:a@b",
-                          "<sip:a@b>;tag", "<sip:a@b>;=1", "<sip:a@b> junk", "<>",
-                          "<sip:a@b>;tag=\"x"}) {
+  for (const char* bad : {"", "\"unterminated <sip:a@b>", "<sip:a@b", "<sip:a@b >", "< sip:a@b>",
+                          "Bell, Alexander <sip:a@b>", "\"x\" sip:a@b", "<sip:a@b>;tag",
+                          "<sip:a@b>;=1", "<sip:a@b> junk", "<>", "<sip:a@b>;tag=\"x"}) {
     auto r = parse_name_addr(bad);
     EXPECT_FALSE(r.ok()) << bad;
   }

@@ -70,9 +70,9 @@ TEST(Serializer, ParsedMessageReserializesToAnEquivalentMessage) {
 }
 
 TEST(Serializer, EditingHeadersKeepsOrder) {
-  auto m = parse_message(crlf(
-      "SIP/2.0 200 OK\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\nFrom: <sip:a@h>;tag=1\n"
-      "To: <sip:b@h>;tag=2\nCall-ID: c\nCSeq: 1 INVITE\nServer: x\n\n"));
+  auto m = parse_message(
+      crlf("SIP/2.0 200 OK\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\nFrom: <sip:a@h>;tag=1\n"
+           "To: <sip:b@h>;tag=2\nCall-ID: c\nCSeq: 1 INVITE\nServer: x\n\n"));
   ASSERT_TRUE(m.ok());
   m->prepend(HeaderId::kVia, "SIP/2.0/UDP first;branch=z9hG4bK0");
   m->set(HeaderId::kServer, "Tandem");

@@ -56,36 +56,38 @@ std::string name_of(const ::testing::TestParamInfo<Case>& info) { return info.pa
 
 const Case kValid[] = {
     {"short_tortuous",
-     crlf("INVITE sip:vivekg@chair-dnrc.example.com;unknownparam SIP/2.0\n"
-          "TO :\n sip:vivekg@chair-dnrc.example.com ;   tag    = 1918181833n\n"
-          "from   : \"J Rosenberg \\\\\\\"\"       <sip:jdrosen@example.com>\n  ;\n  tag = 98asjd8\n"
-          "MaX-fOrWaRdS: 0068\n"
-          "Call-ID: wsinv.ndaksdj@192.0.2.1\n"
-          "Content-Length   : 150\n"
-          "cseq: 0009\n  INVITE\n"
-          "Via  : SIP  /   2.0\n /UDP\n    192.0.2.2;branch=390skdjuw\n"
-          "s :\n"
-          "NewFangledHeader:   newfangled value\n continued newfangled value\n"
-          "UnknownHeaderWithUnusualValue: ;;,,;;,;\n"
-          "Content-Type: application/sdp\n"
-          "Route:\n <sip:services.example.com;lr;unknownwith=value;unknown-no-value>\n"
-          "v:  SIP  / 2.0  / TCP     spindle.example.com   ;\n  branch  =   z9hG4bK9ikj8  ,\n"
-          " SIP  /    2.0   / UDP  192.168.255.111   ; branch=\n z9hG4bK30239\n"
-          "m:\"Quoted string \\\"\\\"\" <sip:jdrosen@example.com> ; newparam =\n"
-          "      newvalue ;\n  secondparam ; q = 0.33\n"
-          "\n"
-          "v=0\n"
-          "o=mhandley 29739 7272939 IN IP4 192.0.2.3\n"
-          "s=-\n"
-          "c=IN IP4 192.0.2.4\n"
-          "t=0 0\n"
-          "m=audio 49217 RTP/AVP 0 12\n"
-          "m=video 3227 RTP/AVP 31\n"
-          "a=rtpmap:31 LPC\n"),
+     crlf(
+         "INVITE sip:vivekg@chair-dnrc.example.com;unknownparam SIP/2.0\n"
+         "TO :\n sip:vivekg@chair-dnrc.example.com ;   tag    = 1918181833n\n"
+         "from   : \"J Rosenberg \\\\\\\"\"       <sip:jdrosen@example.com>\n  ;\n  tag = 98asjd8\n"
+         "MaX-fOrWaRdS: 0068\n"
+         "Call-ID: wsinv.ndaksdj@192.0.2.1\n"
+         "Content-Length   : 150\n"
+         "cseq: 0009\n  INVITE\n"
+         "Via  : SIP  /   2.0\n /UDP\n    192.0.2.2;branch=390skdjuw\n"
+         "s :\n"
+         "NewFangledHeader:   newfangled value\n continued newfangled value\n"
+         "UnknownHeaderWithUnusualValue: ;;,,;;,;\n"
+         "Content-Type: application/sdp\n"
+         "Route:\n <sip:services.example.com;lr;unknownwith=value;unknown-no-value>\n"
+         "v:  SIP  / 2.0  / TCP     spindle.example.com   ;\n  branch  =   z9hG4bK9ikj8  ,\n"
+         " SIP  /    2.0   / UDP  192.168.255.111   ; branch=\n z9hG4bK30239\n"
+         "m:\"Quoted string \\\"\\\"\" <sip:jdrosen@example.com> ; newparam =\n"
+         "      newvalue ;\n  secondparam ; q = 0.33\n"
+         "\n"
+         "v=0\n"
+         "o=mhandley 29739 7272939 IN IP4 192.0.2.3\n"
+         "s=-\n"
+         "c=IN IP4 192.0.2.4\n"
+         "t=0 0\n"
+         "m=audio 49217 RTP/AVP 0 12\n"
+         "m=video 3227 RTP/AVP 31\n"
+         "a=rtpmap:31 LPC\n"),
      nullptr},
     {"every_token_character_in_method",
      request("!interesting-Method0123456789_*+`.%indeed'~ "
-             "sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too.(doesn't-it)"
+             "sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/"
+             ";;*:&it+has=1,weird!*pas$wo~d_too.(doesn't-it)"
              "@example.com SIP/2.0\n",
              "139122385 !interesting-Method0123456789_*+`.%indeed'~"),
      nullptr},
@@ -118,9 +120,14 @@ const Case kValid[] = {
      nullptr},
     {"long_values",
      request(("INVITE sip:user@example.com SIP/2.0\n"
-              "X-Long: " + std::string(6000, 'a') + "\n"
-              "Via: SIP/2.0/TCP sip33.example.com;branch=z9hG4bK" + std::string(400, 'b') + "\n"
-              "Contact: \"" + std::string(800, 'c') + "\" <sip:user@host>\n")
+              "X-Long: " +
+              std::string(6000, 'a') +
+              "\n"
+              "Via: SIP/2.0/TCP sip33.example.com;branch=z9hG4bK" +
+              std::string(400, 'b') +
+              "\n"
+              "Contact: \"" +
+              std::string(800, 'c') + "\" <sip:user@host>\n")
                  .c_str(),
              "1 INVITE"),
      nullptr},
@@ -133,8 +140,7 @@ const Case kValid[] = {
           "INVITE sip:joe@example.com SIP/2.0\nt: sip:joe@example.com\n\n"),
      nullptr},
     {"semicolon_in_user_part",
-     request("OPTIONS sip:user;par=u%40example.net@example.com SIP/2.0\n", "8 OPTIONS"),
-     nullptr},
+     request("OPTIONS sip:user;par=u%40example.net@example.com SIP/2.0\n", "8 OPTIONS"), nullptr},
     {"transports_known_and_unknown",
      crlf("OPTIONS sip:user@example.com SIP/2.0\n"
           "To: sip:user@example.com\nFrom: <sip:caller@example.com>;tag=323\nMax-Forwards: 70\n"
@@ -149,19 +155,23 @@ const Case kValid[] = {
           "l: 0\n\n"),
      nullptr},
     {"multipart_body",
-     crlf("MESSAGE sip:kumiko@example.org SIP/2.0\n"
-          "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-d87543-4dade06d0bdb11ee-1--d87543-;rport\n"
-          "Max-Forwards: 70\nRoute: <sip:127.0.0.1:5080>\n"
-          "Identity: r5mwreLuyDRYBi/0TiPwEsY3rEVsk/G2WxhgTV1PF7hHuLIK0YWVKZhKv9Mj8UeXqkMVbnVq37CD+813gvYjcBUaZngQmXc9WNZSDNGCzA+fWl9MEUHWIZo1CeJebdY/XlgKeTa0Olvq0rt70Q5jiSfbqMJmQFteeivUhkMWYUA=\n"
-          "Contact: <sip:fluffy@127.0.0.1:5070>\n"
-          "To: <sip:kumiko@example.org>\nFrom: <sip:fluffy@example.com>;tag=2fb0dcc9\n"
-          "Call-ID: 3d9485ad0c49859b@Zmx1ZmZ5LW1hYy0xNi5sb2NhbA..\n"
-          "CSeq: 1 MESSAGE\nContent-Transfer-Encoding: binary\n"
-          "Content-Type: multipart/mixed;boundary=7a9cbec02ceef655\n"
-          "Date: Sat, 15 Oct 2005 04:44:56 GMT\nUser-Agent: SIPimp.org/0.2.5 (curses)\n"
-          "Content-Length: 112\n\n"
-          "--7a9cbec02ceef655\nContent-Type: text/plain\nContent-Transfer-Encoding: binary\n\n"
-          "Hello\n--7a9cbec02ceef655--\n"),
+     crlf(
+         "MESSAGE sip:kumiko@example.org SIP/2.0\n"
+         "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-d87543-4dade06d0bdb11ee-1--d87543-;rport\n"
+         "Max-Forwards: 70\nRoute: <sip:127.0.0.1:5080>\n"
+         "Identity: "
+         "r5mwreLuyDRYBi/0TiPwEsY3rEVsk/"
+         "G2WxhgTV1PF7hHuLIK0YWVKZhKv9Mj8UeXqkMVbnVq37CD+813gvYjcBUaZngQmXc9WNZSDNGCzA+"
+         "fWl9MEUHWIZo1CeJebdY/XlgKeTa0Olvq0rt70Q5jiSfbqMJmQFteeivUhkMWYUA=\n"
+         "Contact: <sip:fluffy@127.0.0.1:5070>\n"
+         "To: <sip:kumiko@example.org>\nFrom: <sip:fluffy@example.com>;tag=2fb0dcc9\n"
+         "Call-ID: 3d9485ad0c49859b@Zmx1ZmZ5LW1hYy0xNi5sb2NhbA..\n"
+         "CSeq: 1 MESSAGE\nContent-Transfer-Encoding: binary\n"
+         "Content-Type: multipart/mixed;boundary=7a9cbec02ceef655\n"
+         "Date: Sat, 15 Oct 2005 04:44:56 GMT\nUser-Agent: SIPimp.org/0.2.5 (curses)\n"
+         "Content-Length: 112\n\n"
+         "--7a9cbec02ceef655\nContent-Type: text/plain\nContent-Transfer-Encoding: binary\n\n"
+         "Hello\n--7a9cbec02ceef655--\n"),
      nullptr},
     {"utf8_reason_phrase",
      crlf("SIP/2.0 200 = 2**3 * 5**2 \xd0\xbd\xd0\xbe \xd1\x81\xd1\x82\xd0\xbe\n"
@@ -192,7 +202,8 @@ const Case kValid[] = {
      nullptr},
     {"novel_scheme_in_to",
      crlf("OPTIONS soap.beep://192.0.2.103:3002 SIP/2.0\nTo: isbn:2983792873\n"
-          "From: <http://www.example.com>;tag=3234233\nCall-ID: unksm2.daksdj@hyphenated-host.example.com\n"
+          "From: <http://www.example.com>;tag=3234233\nCall-ID: "
+          "unksm2.daksdj@hyphenated-host.example.com\n"
           "CSeq: 234902 OPTIONS\nMax-Forwards: 70\n"
           "Via: SIP/2.0/UDP 192.0.2.21:5060;branch=z9hG4bKkdjuw\n"
           "Contact: <name:John_Smith>\nl: 0\n\n"),
@@ -201,19 +212,23 @@ const Case kValid[] = {
      crlf("INVITE sip:UserB@example.com SIP/2.0\nVia: SIP/2.0/UDP iftgw.example.com\n"
           "From: <sip:+13035551111@ift.client.example.net;user=phone>\n"
           "Record-Route: <sip:UserB@example.com;maddr=ss1.example.com>\n"
-          "To: sip:+16505552222@ss1.example.net;user=phone\nCall-ID: inv2543.1717@ift.client.example.com\n"
+          "To: sip:+16505552222@ss1.example.net;user=phone\nCall-ID: "
+          "inv2543.1717@ift.client.example.com\n"
           "CSeq: 56 INVITE\nContent-Length: 0\n\n"),
      nullptr},
     {"zero_max_forwards",
      request("OPTIONS sip:user@example.com SIP/2.0\nMax-Forwards: 0\n", "1 OPTIONS"), nullptr},
     {"contact_parameters_with_and_without_values",
-     crlf("REGISTER sip:example.com SIP/2.0\nVia: SIP/2.0/UDP saturn.example.com:5060;branch=z9hG4bKkdjuw\n"
+     crlf("REGISTER sip:example.com SIP/2.0\nVia: SIP/2.0/UDP "
+          "saturn.example.com:5060;branch=z9hG4bKkdjuw\n"
           "Max-Forwards: 70\nFrom: sip:watson@example.com;tag=DkfVgjkrtMwaerKKpe\n"
-          "To: sip:watson@example.com\nCall-ID: cparam01.70710@saturn.example.com\nCSeq: 2 REGISTER\n"
+          "To: sip:watson@example.com\nCall-ID: cparam01.70710@saturn.example.com\nCSeq: 2 "
+          "REGISTER\n"
           "Contact: sip:+19725552222@gw1.example.net;unknownparam\nl: 0\n\n"),
      nullptr},
     {"unknown_extension_required",
-     request("OPTIONS sip:user@example.com SIP/2.0\nRequire: nothingSupportsThis, nothingSupportsThisEither\n"
+     request("OPTIONS sip:user@example.com SIP/2.0\nRequire: nothingSupportsThis, "
+             "nothingSupportsThisEither\n"
              "Proxy-Require: noProxiesSupportThis, norDoAnyProxiesSupportThis\n",
              "1 OPTIONS"),
      nullptr},
@@ -229,14 +244,17 @@ const Case kValid[] = {
      request("OPTIONS sip:user@example.com SIP/2.0\nSubject:\nSupported:\n", "1 OPTIONS"), nullptr},
     {"ipv6_everywhere",
      crlf("REGISTER sip:[2001:db8::10] SIP/2.0\nTo: sip:user@[2001:db8::10]\n"
-          "From: sip:user@example.com;tag=81x2\nVia: SIP/2.0/UDP [2001:db8::9:1]:5070;branch=z9hG4bKas3-111;received=[2001:db8::9:255]\n"
+          "From: sip:user@example.com;tag=81x2\nVia: SIP/2.0/UDP "
+          "[2001:db8::9:1]:5070;branch=z9hG4bKas3-111;received=[2001:db8::9:255]\n"
           "Call-ID: SSG9559905523997077@hlau_4100\nMax-Forwards: 70\n"
-          "Contact: \"Caller\" <sip:caller@[2001:db8::1]:5060;transport=udp>\nCSeq: 98176 REGISTER\nl: 0\n\n"),
+          "Contact: \"Caller\" <sip:caller@[2001:db8::1]:5060;transport=udp>\nCSeq: 98176 "
+          "REGISTER\nl: 0\n\n"),
      nullptr},
     {"contact_wildcard_unregister",
      request("REGISTER sip:example.com SIP/2.0\nContact: *\nExpires: 0\n", "2 REGISTER"), nullptr},
     {"tel_uri_request",
-     request("INVITE tel:+1-201-555-0123;phone-context=example.com SIP/2.0\n", "1 INVITE"), nullptr},
+     request("INVITE tel:+1-201-555-0123;phone-context=example.com SIP/2.0\n", "1 INVITE"),
+     nullptr},
 };
 
 // --- invalid -----------------------------------------------------------------------------------
@@ -250,7 +268,8 @@ const Case kInvalid[] = {
      "expected an integer"},
     {"non_numeric_content_length",
      request("INVITE sip:user@example.com SIP/2.0\nl: abc\n", "1 INVITE"), "expected an integer"},
-    {"overlarge_cseq", request("OPTIONS sip:user@example.com SIP/2.0\n", "36893488147419103232 OPTIONS"),
+    {"overlarge_cseq",
+     request("OPTIONS sip:user@example.com SIP/2.0\n", "36893488147419103232 OPTIONS"),
      "CSeq number"},
     {"cseq_not_below_2_31", request("OPTIONS sip:user@example.com SIP/2.0\n", "2147483648 OPTIONS"),
      "CSeq number"},
@@ -277,14 +296,14 @@ const Case kInvalid[] = {
           "Call-ID: x\nCSeq: 1 OPTIONS\n\n"),
      "bad To header"},
     {"unquoted_display_name_with_comma",
-     crlf("OPTIONS sip:t.watson@example.org SIP/2.0\nVia: SIP/2.0/UDP c.example.com:5060;branch=z9hG4bKkdjuw\n"
+     crlf("OPTIONS sip:t.watson@example.org SIP/2.0\nVia: SIP/2.0/UDP "
+          "c.example.com:5060;branch=z9hG4bKkdjuw\n"
           "Max-Forwards: 70\nFrom: Bell, Alexander <sip:a.g.bell@example.com>;tag=43\n"
           "To: Watson, Thomas <sip:t.watson@example.org>\nCall-ID: baddn.31415@c.example.com\n"
           "CSeq: 3923239 OPTIONS\nl: 0\n\n"),
      "must be quoted"},
-    {"unsupported_version",
-     request("OPTIONS sip:t.watson@example.org SIP/7.0\n", "1 OPTIONS"), "unsupported SIP version",
-     505},
+    {"unsupported_version", request("OPTIONS sip:t.watson@example.org SIP/7.0\n", "1 OPTIONS"),
+     "unsupported SIP version", 505},
     {"malformed_version", request("OPTIONS sip:t.watson@example.org SIP/2\n", "1 OPTIONS"),
      "malformed SIP version"},
     {"cseq_method_mismatch", request("OPTIONS sip:user@example.com SIP/2.0\n", "1 INVITE"),
@@ -292,7 +311,8 @@ const Case kInvalid[] = {
     {"unknown_method_cseq_mismatch",
      request("NEWMETHOD sip:user@example.com SIP/2.0\n", "1 INVITE"), "does not match"},
     {"overlarge_status_code",
-     crlf("SIP/2.0 4294967301 better not break the receiver\nVia: SIP/2.0/UDP 192.0.2.105;branch=z9hG4bK2398ndaoe\n"
+     crlf("SIP/2.0 4294967301 better not break the receiver\nVia: SIP/2.0/UDP "
+          "192.0.2.105;branch=z9hG4bK2398ndaoe\n"
           "Call-ID: bigcode.asdof3uj203asdnf3429uasdhfas3\nCSeq: 3 OPTIONS\n"
           "From: <sip:user@example.com>;tag=39ansfi3\nTo: <sip:user@example.edu>;tag=902jndnke3\n"
           "Content-Length: 0\n\n"),
@@ -302,7 +322,8 @@ const Case kInvalid[] = {
           "From: <sip:a@h>;tag=1\nTo: <sip:b@h>\n\n"),
      "status code"},
     {"missing_call_id_from_to",
-     crlf("OPTIONS sip:user@example.com SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nCSeq: 1 OPTIONS\n\n"),
+     crlf("OPTIONS sip:user@example.com SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nCSeq: 1 "
+          "OPTIONS\n\n"),
      "missing From header"},
     {"missing_via",
      crlf("OPTIONS sip:user@example.com SIP/2.0\nFrom: <sip:a@h>;tag=1\nTo: <sip:b@h>\n"
@@ -322,14 +343,16 @@ const Case kInvalid[] = {
     {"header_name_with_space",
      request("OPTIONS sip:user@example.com SIP/2.0\nBad Name: x\n", "1 OPTIONS"),
      "header name must be a token"},
-    {"continuation_before_any_header",
-     crlf("OPTIONS sip:user@example.com SIP/2.0\n folded: x\n\n"), "continuation line"},
+    {"continuation_before_any_header", crlf("OPTIONS sip:user@example.com SIP/2.0\n folded: x\n\n"),
+     "continuation line"},
     {"via_without_transport",
-     crlf("OPTIONS sip:user@example.com SIP/2.0\nVia: SIP/2.0 h;branch=z9hG4bK1\nFrom: <sip:a@h>;tag=1\n"
+     crlf("OPTIONS sip:user@example.com SIP/2.0\nVia: SIP/2.0 h;branch=z9hG4bK1\nFrom: "
+          "<sip:a@h>;tag=1\n"
           "To: <sip:b@h>\nCall-ID: c\nCSeq: 1 OPTIONS\n\n"),
      "bad Via header"},
     {"call_id_with_space",
-     crlf("OPTIONS sip:user@example.com SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nFrom: <sip:a@h>;tag=1\n"
+     crlf("OPTIONS sip:user@example.com SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nFrom: "
+          "<sip:a@h>;tag=1\n"
           "To: <sip:b@h>\nCall-ID: a b\nCSeq: 1 OPTIONS\n\n"),
      "bad Call-ID"},
     {"cseq_not_a_number", request("OPTIONS sip:user@example.com SIP/2.0\n", "one OPTIONS"),

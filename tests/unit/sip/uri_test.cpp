@@ -72,8 +72,8 @@ TEST(Uri, TelUri) {
 }
 
 TEST(Uri, OtherSchemesAreKeptOpaque) {
-  for (const char* text : {"urn:service:sos", "isbn:2983792873", "http://example.com/a?b=c",
-                           "unknownscheme:foo"}) {
+  for (const char* text :
+       {"urn:service:sos", "isbn:2983792873", "http://example.com/a?b=c", "unknownscheme:foo"}) {
     auto uri = parse_uri(text);
     ASSERT_TRUE(uri.ok()) << text;
     EXPECT_EQ(uri->scheme, Uri::Scheme::kOther);
@@ -99,25 +99,22 @@ TEST_P(InvalidUri, IsRejectedWithPositionAndReason) {
 
 INSTANTIATE_TEST_SUITE_P(
     Table, InvalidUri,
-    ::testing::Values(InvalidCase{"", 1, "scheme"}, InvalidCase{"example.com", 1, "scheme"},
-                      InvalidCase{"1sip:a@b", 1, "scheme"},
-                      InvalidCase{"sip:", 5, "malformed host"},
-                      InvalidCase{"sip:@example.com", 5, "empty user"},
-                      InvalidCase{"sip:a b@example.com", 6, "user part"},
-                      InvalidCase{"sip:alice@exa mple.com", 11, "malformed host"},
-                      InvalidCase{"sip:alice@example.com:99999", 23, "port"},
-                      InvalidCase{"sip:alice@example.com:", 23, "port"},
-                      InvalidCase{"sip:alice@[2001:db8::1", 11, "IPv6"},
-                      InvalidCase{"sip:alice@[zz::1]", 11, "IPv6"},
-                      InvalidCase{"sip:alice@h;=x", 13, "parameter name"},
-                      InvalidCase{"sip:alice@h;a=", 15, "value"},
-                      InvalidCase{"sip:alice@h;a=<b>", 15, "value"},
-                      InvalidCase{"sip:alice@h?x", 13, "name=value"},
-                      InvalidCase{"sip:%4@h", 5, "user part"},
-                      InvalidCase{"sip:alice@h>", 11, "malformed host"},
-                      InvalidCase{"tel:", 5, "number"},
-                      InvalidCase{"tel:+1 555", 7, "tel number"},
-                      InvalidCase{"urn:<x>", 5, "invalid character"}));
+    ::testing::Values(
+        InvalidCase{"", 1, "scheme"}, InvalidCase{"example.com", 1, "scheme"},
+        InvalidCase{"1sip:a@b", 1, "scheme"}, InvalidCase{"sip:", 5, "malformed host"},
+        InvalidCase{"sip:@example.com", 5, "empty user"},
+        InvalidCase{"sip:a b@example.com", 6, "user part"},
+        InvalidCase{"sip:alice@exa mple.com", 11, "malformed host"},
+        InvalidCase{"sip:alice@example.com:99999", 23, "port"},
+        InvalidCase{"sip:alice@example.com:", 23, "port"},
+        InvalidCase{"sip:alice@[2001:db8::1", 11, "IPv6"},
+        InvalidCase{"sip:alice@[zz::1]", 11, "IPv6"},
+        InvalidCase{"sip:alice@h;=x", 13, "parameter name"},
+        InvalidCase{"sip:alice@h;a=", 15, "value"}, InvalidCase{"sip:alice@h;a=<b>", 15, "value"},
+        InvalidCase{"sip:alice@h?x", 13, "name=value"}, InvalidCase{"sip:%4@h", 5, "user part"},
+        InvalidCase{"sip:alice@h>", 11, "malformed host"}, InvalidCase{"tel:", 5, "number"},
+        InvalidCase{"tel:+1 555", 7, "tel number"},
+        InvalidCase{"urn:<x>", 5, "invalid character"}));
 
 bool equal(const char* a, const char* b) {
   auto ua = parse_uri(a);
@@ -128,7 +125,8 @@ bool equal(const char* a, const char* b) {
 
 // RFC 3261 §19.1.4 examples.
 TEST(UriComparison, Rfc3261EquivalentPairs) {
-  EXPECT_TRUE(equal("sip:%61lice@atlanta.com;transport=TCP", "sip:alice@AtLanTa.CoM;Transport=tcp"));
+  EXPECT_TRUE(
+      equal("sip:%61lice@atlanta.com;transport=TCP", "sip:alice@AtLanTa.CoM;Transport=tcp"));
   EXPECT_TRUE(equal("sip:carol@chicago.com", "sip:carol@chicago.com;newparam=5"));
   EXPECT_TRUE(equal("sip:carol@chicago.com", "sip:carol@chicago.com;security=on"));
   EXPECT_TRUE(equal("sip:carol@chicago.com;newparam=5", "sip:carol@chicago.com;security=on"));

@@ -6,7 +6,10 @@ namespace tandem::sip {
 namespace {
 
 TEST(Via, ParsesSentProtocolSentByAndParameters) {
-  auto via = parse_via("SIP/2.0/UDP pc33.atlanta.com:5066;branch=z9hG4bK776asdhds;received=192.0.2.1;rport=5070;maddr=224.2.0.1;ttl=16");
+  auto via = parse_via(
+      "SIP/2.0/UDP "
+      "pc33.atlanta.com:5066;branch=z9hG4bK776asdhds;received=192.0.2.1;rport=5070;maddr=224.2.0.1;"
+      "ttl=16");
   ASSERT_TRUE(via.ok()) << via.error().describe();
   EXPECT_EQ(via->transport, "UDP");
   EXPECT_EQ(via->host, "pc33.atlanta.com");
@@ -45,11 +48,11 @@ TEST(Via, RoundTripsThroughToString) {
 }
 
 TEST(Via, RejectsMalformedValues) {
-  for (const char* bad : {"", "SIP/2.0", "SIP/2.0/UDP", "SIP/2.0/UDP ;branch=x",
-                          "SIP/2.0/UDPhost", "SIP/2.0/UDP host;branch=", "SIP/2.0/UDP host:x",
-                          "SIP/2.0/UDP host;rport=abc", "SIP/2.0/UDP host;ttl=300",
-                          "SIP/2.0/UDP ho st;branch=z9hG4bK1", "SIP/2.0/UDP host;branch=\"q\"",
-                          "SIP/2.0/UDP host;received", "SIP/2.0/UDP host junk"}) {
+  for (const char* bad :
+       {"", "SIP/2.0", "SIP/2.0/UDP", "SIP/2.0/UDP ;branch=x", "SIP/2.0/UDPhost",
+        "SIP/2.0/UDP host;branch=", "SIP/2.0/UDP host:x", "SIP/2.0/UDP host;rport=abc",
+        "SIP/2.0/UDP host;ttl=300", "SIP/2.0/UDP ho st;branch=z9hG4bK1",
+        "SIP/2.0/UDP host;branch=\"q\"", "SIP/2.0/UDP host;received", "SIP/2.0/UDP host junk"}) {
     EXPECT_FALSE(parse_via(bad).ok()) << bad;
   }
 }
