@@ -15,10 +15,11 @@ function(tandem_unit_test name)
   add_test(NAME unit.${name} COMMAND ${name})
 endfunction()
 
-# tandem_fuzz_target(NAME SOURCE src DEPS ... CORPUS dir): a libFuzzer binary plus a bounded
-# CTest smoke run over its seed corpus (TANDEM_FUZZ_SECONDS, default 60).
+# tandem_fuzz_target(NAME SOURCE src DEPS ... CORPUS dir [DICT file]): a libFuzzer binary plus a
+# bounded CTest smoke run over its seed corpus (TANDEM_FUZZ_SECONDS, default 60), using the
+# libFuzzer dictionary when one is given.
 function(tandem_fuzz_target name)
-  cmake_parse_arguments(ARG "" "SOURCE;CORPUS" "DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "SOURCE;CORPUS;DICT" "DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCE})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS})
   target_link_options(${name} PRIVATE -fsanitize=fuzzer)
@@ -26,5 +27,5 @@ function(tandem_fuzz_target name)
   add_test(NAME fuzz.${name}
            COMMAND ${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=1
                    ${PROJECT_SOURCE_DIR}/tests/fuzz/run-smoke.sh $<TARGET_FILE:${name}>
-                   ${ARG_CORPUS} ${work})
+                   ${ARG_CORPUS} ${work} ${ARG_DICT})
 endfunction()

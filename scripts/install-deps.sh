@@ -12,7 +12,7 @@ packages=(
   libboost-dev libboost-system-dev libssl-dev libspdlog-dev libfmt-dev
   libcli11-dev nlohmann-json3-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev libosip2-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libosip2-dev libsrtp2-dev
 )
 
 missing=()

@@ -10,7 +10,8 @@ constexpr int kMessageTooLarge = 513;
 
 // Offset just past the empty line ending the headers ("\r\n\r\n" or a lenient "\n\n"), or npos.
 size_t find_header_end(std::string_view data, size_t from) {
-  for (size_t nl = data.find('\n', from); nl != std::string_view::npos; nl = data.find('\n', nl + 1)) {
+  for (size_t nl = data.find('\n', from); nl != std::string_view::npos;
+       nl = data.find('\n', nl + 1)) {
     if (nl + 1 < data.size() && data[nl + 1] == '\n') return nl + 2;
     if (nl + 2 < data.size() && data[nl + 1] == '\r' && data[nl + 2] == '\n') return nl + 3;
   }
@@ -64,7 +65,8 @@ Result<std::optional<StreamFramer::Frame>> StreamFramer::next() {
       const bool crlf = data.substr(0, 2) == "\r\n";
       if (crlf && role_ == Role::kConnected) {
         frame = Frame{Frame::Kind::kPong, data.substr(0, 2)};
-      } else if (crlf && data.size() < 4 && data.find_first_not_of("\r\n") == std::string_view::npos) {
+      } else if (crlf && data.size() < 4 &&
+                 data.find_first_not_of("\r\n") == std::string_view::npos) {
         return std::optional<Frame>();  // maybe the first half of a ping: wait for more
       } else if (data.size() < 2 && data[0] == '\r') {
         return std::optional<Frame>();
@@ -82,6 +84,11 @@ Result<std::optional<StreamFramer::Frame>> StreamFramer::next() {
 
 Result<std::optional<StreamFramer::Frame>> StreamFramer::next_message() {
   std::string_view data = std::string_view(buffer_).substr(consumed_);
+  if (pending_size_ != 0) {
+    // Headers already parsed: only the body is still arriving, so do not scan them again.
+    if (data.size() < pending_size_) return std::optional<Frame>();
+    return take_message(pending_size_);
+  }
   const size_t resume = scan_from_ > consumed_ + 2 ? scan_from_ - consumed_ - 2 : 0;
   const size_t header_end = find_header_end(data, resume);
   if (header_end == std::string_view::npos) {
@@ -102,12 +109,18 @@ Result<std::optional<StreamFramer::Frame>> StreamFramer::next_message() {
                  0, 0, kMessageTooLarge};
   }
   if (data.size() < total) {
-    scan_from_ = consumed_;  // headers already found; rescanning them is cheap and rare
+    pending_size_ = total;
     return std::optional<Frame>();
   }
-  consumed_ += total;
+  return take_message(total);
+}
+
+Result<std::optional<StreamFramer::Frame>> StreamFramer::take_message(size_t size) {
+  const std::string_view bytes = std::string_view(buffer_).substr(consumed_, size);
+  consumed_ += size;
   scan_from_ = consumed_;
-  return std::optional<Frame>(Frame{Frame::Kind::kMessage, data.substr(0, total)});
+  pending_size_ = 0;
+  return std::optional<Frame>(Frame{Frame::Kind::kMessage, bytes});
 }
 
 }  // namespace tandem::sip

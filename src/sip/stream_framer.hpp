@@ -40,12 +40,14 @@ class StreamFramer {
 
  private:
   Result<std::optional<Frame>> next_message();
+  Result<std::optional<Frame>> take_message(size_t size);
 
   Role role_;
   ParserLimits limits_;
   std::string buffer_;
-  size_t consumed_ = 0;    // bytes of buffer_ already returned as frames
-  size_t scan_from_ = 0;   // where the search for the end of the headers resumes
+  size_t consumed_ = 0;      // bytes of buffer_ already returned as frames
+  size_t scan_from_ = 0;     // where the search for the end of the headers resumes
+  size_t pending_size_ = 0;  // size of the message at consumed_ once its headers are in; else 0
 };
 
 }  // namespace tandem::sip

@@ -1,5 +1,9 @@
 // URI equivalence: RFC 3261 §19.1.4 for sip/sips, RFC 3966 §4 for tel.
 #include <algorithm>
+#include <compare>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "common/text.hpp"
 #include "sip/grammar.hpp"
@@ -36,37 +40,84 @@ std::string canonical(std::string_view s, bool fold_case) {
   return out;
 }
 
-bool same_value(const Param& a, const Param& b) {
-  if (a.value.has_value() != b.value.has_value()) return false;
-  return !a.value || canonical(*a.value, true) == canonical(*b.value, true);
+// Identical text needs no canonical forms; this keeps the common case (a URI compared with its
+// own echo) linear and allocation-free.
+bool identical(const Params& a, const Params& b) {
+  return std::equal(
+      a.items().begin(), a.items().end(), b.items().begin(), b.items().end(),
+      [](const Param& x, const Param& y) { return x.name == y.name && x.value == y.value; });
+}
+
+// A parameter with its name and value in canonical form: escapes resolved, case folded.
+struct CanonicalParam {
+  std::string name;
+  std::optional<std::string> value;
+  auto operator<=>(const CanonicalParam&) const = default;
+};
+
+std::vector<CanonicalParam> canonical_params(const Params& params) {
+  std::vector<CanonicalParam> out;
+  out.reserve(params.size());
+  for (const Param& p : params.items()) {
+    out.push_back({canonical(p.name, true),
+                   p.value ? std::optional(canonical(*p.value, true)) : std::nullopt});
+  }
+  return out;
+}
+
+// The first parameter of each name (as Params::find would return it), sorted by name, so
+// lookups stay O(log n) however many parameters a URI carries.
+std::vector<CanonicalParam> first_of_each_name(const Params& params) {
+  std::vector<CanonicalParam> out = canonical_params(params);
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& x, const auto& y) { return x.name < y.name; });
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const auto& x, const auto& y) { return x.name == y.name; }),
+            out.end());
+  return out;
+}
+
+const CanonicalParam* find_sorted(const std::vector<CanonicalParam>& sorted,
+                                  std::string_view name) {
+  auto it =
+      std::lower_bound(sorted.begin(), sorted.end(), name,
+                       [](const CanonicalParam& p, std::string_view n) { return p.name < n; });
+  return it != sorted.end() && it->name == name ? &*it : nullptr;
 }
 
 // Parameters present in both must match; user, ttl, method, maddr and transport must be in both
-// or neither. Parameters present in only one URI are otherwise ignored.
+// or neither. Parameters present in only one URI are otherwise ignored. Names compare after
+// unescaping; when a name repeats, its first occurrence counts.
 bool params_match(const Params& a, const Params& b) {
   static constexpr std::string_view kMustMatch[] = {"user", "ttl", "method", "maddr", "transport"};
+  if (identical(a, b)) return true;
+  const std::vector<CanonicalParam> pa = first_of_each_name(a);
+  const std::vector<CanonicalParam> pb = first_of_each_name(b);
   for (std::string_view name : kMustMatch) {
-    if (a.has(name) != b.has(name)) return false;
+    if ((find_sorted(pa, name) == nullptr) != (find_sorted(pb, name) == nullptr)) return false;
   }
-  for (const Param& pa : a.items()) {
-    const Param* pb = b.find(pa.name);
-    if (pb != nullptr && !same_value(pa, *pb)) return false;
+  for (const CanonicalParam& p : pa) {
+    const CanonicalParam* other = find_sorted(pb, p.name);
+    if (other != nullptr && other->value != p.value) return false;
   }
   return true;
 }
 
-// Header components must all be present in both, in any order.
+// Header components must all be present in both, in any order: the same multiset of
+// (name, value) pairs, names case-insensitive and values case-sensitive.
 bool headers_match(const Uri& a, const Uri& b) {
   if (a.headers.size() != b.headers.size()) return false;
-  for (const auto& [name, value] : a.headers) {
-    auto it = std::find_if(b.headers.begin(), b.headers.end(), [&](const auto& h) {
-      return canonical(h.first, true) == canonical(name, true);
-    });
-    if (it == b.headers.end() || canonical(it->second, false) != canonical(value, false)) {
-      return false;
+  if (a.headers == b.headers) return true;
+  auto canonical_headers = [](const Uri& u) {
+    std::vector<std::pair<std::string, std::string>> out;
+    out.reserve(u.headers.size());
+    for (const auto& h : u.headers) {
+      out.emplace_back(canonical(h.first, true), canonical(h.second, false));
     }
-  }
-  return true;
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  return canonical_headers(a) == canonical_headers(b);
 }
 
 std::string tel_digits(std::string_view number) {
@@ -77,13 +128,15 @@ std::string tel_digits(std::string_view number) {
   return out;
 }
 
+// RFC 3966 §4: the same parameters, in any order.
 bool tel_params_match(const Params& a, const Params& b) {
   if (a.size() != b.size()) return false;
-  for (const Param& pa : a.items()) {
-    const Param* pb = b.find(pa.name);
-    if (pb == nullptr || !same_value(pa, *pb)) return false;
-  }
-  return true;
+  if (identical(a, b)) return true;
+  std::vector<CanonicalParam> pa = canonical_params(a);
+  std::vector<CanonicalParam> pb = canonical_params(b);
+  std::sort(pa.begin(), pa.end());
+  std::sort(pb.begin(), pb.end());
+  return pa == pb;
 }
 
 }  // namespace
