@@ -38,10 +38,10 @@ class Scanner {
   std::string_view rest() const { return text_.substr(pos_); }
   void advance(size_t n = 1) { pos_ = pos_ + n > text_.size() ? text_.size() : pos_ + n; }
 
-  void skip_ws();                   // SP / HTAB
-  bool consume(char c);             // the character, if next
-  bool consume_sep(char c);         // SWS c SWS, if c is next after optional whitespace
-  std::string_view token();         // empty when none
+  void skip_ws();            // SP / HTAB
+  bool consume(char c);      // the character, if next
+  bool consume_sep(char c);  // SWS c SWS, if c is next after optional whitespace
+  std::string_view token();  // empty when none
   std::string_view take_until_any(std::string_view stops);  // up to (not including) a stop char
   // quoted-string starting at the opening DQUOTE; returns false if unterminated. The result is
   // the content with quoted-pairs resolved.

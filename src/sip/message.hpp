@@ -20,9 +20,9 @@ namespace tandem::sip {
 
 struct Header {
   HeaderId id = HeaderId::kOther;
-  std::string name;   // as received; serialized in canonical form when `id` is known
-  std::string value;  // unfolded (each fold becomes one space), trimmed
-  uint32_t line = 0;  // 1-based line of the header in the parsed input; 0 when built in code
+  std::string name;     // as received; serialized in canonical form when `id` is known
+  std::string value;    // unfolded (each fold becomes one space), trimmed
+  uint32_t line = 0;    // 1-based line of the header in the parsed input; 0 when built in code
   uint32_t column = 0;  // 1-based column where the value starts
 };
 

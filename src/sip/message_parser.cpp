@@ -123,9 +123,8 @@ Status parse_headers(LineReader& reader, const ParserLimits& limits, Message& m)
     }
     const uint32_t n = reader.line_number();
     if (line.size() > limits.max_line_length) {
-      return error_at(n, limits.max_line_length, "line longer than " +
-                                                     std::to_string(limits.max_line_length) +
-                                                     " bytes");
+      return error_at(n, limits.max_line_length,
+                      "line longer than " + std::to_string(limits.max_line_length) + " bytes");
     }
     if (line.empty()) break;
     if (++count > limits.max_headers) {
@@ -150,8 +149,9 @@ Status parse_headers(LineReader& reader, const ParserLimits& limits, Message& m)
     while (value_start < line.size() && (line[value_start] == ' ' || line[value_start] == '\t')) {
       ++value_start;
     }
-    current = Header{header_id(name), std::string(name), std::string(trim(line.substr(value_start))),
-                     n, static_cast<uint32_t>(value_start + 1)};
+    current =
+        Header{header_id(name), std::string(name), std::string(trim(line.substr(value_start))), n,
+               static_cast<uint32_t>(value_start + 1)};
     have_current = true;
   }
   if (have_current) m.append_parsed(std::move(current));
@@ -167,7 +167,8 @@ Status validate(const Message& m) {
   std::array<uint8_t, static_cast<size_t>(HeaderId::kCount)> seen{};
   for (const Header& h : m.headers()) {
     if (is_single_header(h.id) && seen[static_cast<size_t>(h.id)]++ > 0) {
-      return error_at(h.line, 0, std::string(canonical_name(h.id)) + " header appears more than once");
+      return error_at(h.line, 0,
+                      std::string(canonical_name(h.id)) + " header appears more than once");
     }
   }
   for (HeaderId id : kRequired) {
@@ -183,9 +184,9 @@ Status validate(const Message& m) {
   if (!cseq) return cseq.error();
   if (m.is_request() && cseq->method != m.method()) {
     const Header* h = m.find(HeaderId::kCSeq);
-    return error_at(h->line, h->column - 1,
-                    "CSeq method '" + cseq->method + "' does not match request method '" +
-                        m.method() + "'");
+    return error_at(
+        h->line, h->column - 1,
+        "CSeq method '" + cseq->method + "' does not match request method '" + m.method() + "'");
   }
   if (m.has(HeaderId::kMaxForwards)) {
     if (auto r = m.max_forwards(); !r) return r.error();
@@ -199,7 +200,8 @@ Status validate(const Message& m) {
 // Applies Content-Length to the bytes after the empty line.
 Result<std::string_view> take_body(const Message& m, std::string_view rest, Framing framing) {
   if (!m.has(HeaderId::kContentLength)) {
-    if (framing == Framing::kStream) return Error{"missing Content-Length header (required on TCP, TLS and WebSocket)"};
+    if (framing == Framing::kStream)
+      return Error{"missing Content-Length header (required on TCP, TLS and WebSocket)"};
     return rest;
   }
   auto length = m.content_length();

@@ -81,7 +81,8 @@ Result<NameAddr> parse_name_addr(std::string_view value) {
   s.skip_ws();
   if (!s.at_end()) return at(s.pos(), "unexpected character after the address");
   // tag-param = "tag" EQUAL token: dialogs are matched on it, so a bare `;tag` is an error.
-  if (const Param* tag = out.params.find("tag"); tag != nullptr && (!tag->value || !is_token(*tag->value))) {
+  if (const Param* tag = out.params.find("tag");
+      tag != nullptr && (!tag->value || !is_token(*tag->value))) {
     return at(0, "tag parameter needs a token value");
   }
   return out;

@@ -21,7 +21,8 @@ std::string to_upper(std::string_view s) {
 
 // Checks the parameters whose syntax the transaction layer relies on.
 Status check_params(const Via& via) {
-  if (const Param* p = via.params.find("branch"); p != nullptr && (!p->value || !is_token(*p->value))) {
+  if (const Param* p = via.params.find("branch");
+      p != nullptr && (!p->value || !is_token(*p->value))) {
     return Error{"Via branch must be a token"};
   }
   if (const Param* p = via.params.find("rport"); p != nullptr && p->value) {
@@ -89,7 +90,8 @@ Result<Via> parse_via(std::string_view value) {
       after_space = true;
       continue;
     }
-    if (after_space && c != ':' && sent_by.back() != ':') return at(s, "whitespace inside Via sent-by");
+    if (after_space && c != ':' && sent_by.back() != ':')
+      return at(s, "whitespace inside Via sent-by");
     after_space = false;
     sent_by.push_back(c);
   }
