@@ -179,9 +179,9 @@ json to_json(const sip::Message& m) {
   json headers = json::array();
   for (const sip::Header& h : m.headers()) {
     json entry = {
-        {"name", h.id == sip::HeaderId::kOther ? h.name : std::string(sip::canonical_name(h.id))},
-        {"value", h.value}};
-    if (h.name != entry["name"].get<std::string>()) entry["received_as"] = h.name;
+        {"name", std::string(h.id == sip::HeaderId::kOther ? h.name : sip::canonical_name(h.id))},
+        {"value", std::string(h.value)}};
+    if (h.name != entry["name"].get<std::string>()) entry["received_as"] = std::string(h.name);
     json items = json::array();
     auto add = [&](std::string_view item) {
       json p = parse_value(h.id, item);

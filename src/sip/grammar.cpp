@@ -5,27 +5,6 @@
 namespace tandem::sip {
 namespace {
 
-enum : uint8_t { kAlnum = 1, kToken = 2, kUnreserved = 4, kWord = 8, kHex = 16 };
-
-constexpr std::array<uint8_t, 256> make_classes() {
-  std::array<uint8_t, 256> t{};
-  auto add = [&t](std::string_view chars, uint8_t bits) {
-    for (char c : chars) t[static_cast<unsigned char>(c)] |= bits;
-  };
-  for (int c = '0'; c <= '9'; ++c) t[c] |= kAlnum | kToken | kUnreserved | kWord | kHex;
-  for (int c = 'a'; c <= 'z'; ++c) t[c] |= kAlnum | kToken | kUnreserved | kWord;
-  for (int c = 'A'; c <= 'Z'; ++c) t[c] |= kAlnum | kToken | kUnreserved | kWord;
-  add("abcdefABCDEF", kHex);
-  add("-.!%*_+`'~", kToken | kWord);
-  add("-_.!~*'()", kUnreserved);
-  add("()<>:\\\"/[]?{}", kWord);
-  return t;
-}
-
-constexpr auto kClasses = make_classes();
-
-bool has(char c, uint8_t bit) { return (kClasses[static_cast<unsigned char>(c)] & bit) != 0; }
-
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -33,20 +12,6 @@ int hex_value(char c) {
 }
 
 }  // namespace
-
-bool is_alphanum(char c) { return has(c, kAlnum); }
-bool is_token_char(char c) { return has(c, kToken); }
-bool is_unreserved(char c) { return has(c, kUnreserved); }
-bool is_word_char(char c) { return has(c, kWord); }
-bool is_hex_digit(char c) { return has(c, kHex); }
-
-bool is_token(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (!is_token_char(c)) return false;
-  }
-  return true;
-}
 
 std::string unescape(std::string_view s) {
   std::string out;
@@ -60,6 +25,37 @@ std::string unescape(std::string_view s) {
     }
   }
   return out;
+}
+
+size_t find_top_level_comma(std::string_view value, size_t from) {
+  bool in_quotes = false;
+  int angle = 0;
+  for (size_t i = from; i < value.size(); ++i) {
+    const char c = value[i];
+    if (in_quotes) {
+      if (c == '\\' && i + 1 < value.size()) {
+        ++i;
+      } else if (c == '"') {
+        in_quotes = false;
+      }
+    } else if (c == '"') {
+      in_quotes = true;
+    } else if (c == '<') {
+      ++angle;
+    } else if (c == '>' && angle > 0) {
+      --angle;
+    } else if (c == ',' && angle == 0) {
+      return i;
+    }
+  }
+  return value.size();
+}
+
+std::string_view first_comma_item(std::string_view value) {
+  std::string_view item = value.substr(0, find_top_level_comma(value));
+  while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+  while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+  return item;
 }
 
 void Scanner::skip_ws() {
@@ -89,10 +85,17 @@ std::string_view Scanner::token() {
   return text_.substr(start, pos_ - start);
 }
 
-std::string_view Scanner::take_until_any(std::string_view stops) {
-  const size_t start = pos_;
-  while (!at_end() && stops.find(text_[pos_]) == std::string_view::npos) ++pos_;
-  return text_.substr(start, pos_ - start);
+bool Scanner::skip_quoted_string() {
+  if (!consume('"')) return false;
+  while (!at_end()) {
+    const char c = text_[pos_++];
+    if (c == '"') return true;
+    if (c == '\\') {
+      if (at_end()) return false;
+      ++pos_;
+    }
+  }
+  return false;
 }
 
 bool Scanner::quoted_string(std::string& out) {

@@ -76,17 +76,46 @@ constexpr std::array<const Entry*, static_cast<size_t>(HeaderId::kCount)> make_i
 
 constexpr auto kById = make_index();
 
+// Entries grouped by lower-case first letter, so a lookup compares against a few names only.
+constexpr size_t kMaxPerLetter = 12;
+struct Bucket {
+  std::array<const Entry*, kMaxPerLetter> entries{};
+  size_t count = 0;
+};
+
+constexpr std::array<Bucket, 26> make_buckets() {
+  std::array<Bucket, 26> buckets{};
+  for (const Entry& e : kEntries) {
+    Bucket& b = buckets[static_cast<size_t>(ascii_lower(e.name[0]) - 'a')];
+    b.entries[b.count++] = &e;  // a compile error here means kMaxPerLetter is too small
+  }
+  return buckets;
+}
+
+constexpr auto kByLetter = make_buckets();
+
+// Compact forms by letter: HeaderId::kOther where a letter has none.
+constexpr std::array<HeaderId, 26> make_compact() {
+  std::array<HeaderId, 26> out{};
+  for (const Entry& e : kEntries) {
+    if (e.compact != '\0') out[static_cast<size_t>(e.compact - 'a')] = e.id;
+  }
+  return out;
+}
+
+constexpr auto kByCompact = make_compact();
+
 }  // namespace
 
 HeaderId header_id(std::string_view name) {
-  if (name.size() == 1) {
-    const char c = ascii_lower(name[0]);
-    for (const Entry& e : kEntries) {
-      if (e.compact == c) return e.id;
-    }
-    return HeaderId::kOther;
-  }
-  for (const Entry& e : kEntries) {
+  if (name.empty()) return HeaderId::kOther;
+  const char first = ascii_lower(name[0]);
+  if (first < 'a' || first > 'z') return HeaderId::kOther;
+  const size_t letter = static_cast<size_t>(first - 'a');
+  if (name.size() == 1) return kByCompact[letter];
+  const Bucket& bucket = kByLetter[letter];
+  for (size_t i = 0; i < bucket.count; ++i) {
+    const Entry& e = *bucket.entries[i];
     if (e.name.size() == name.size() && iequals(e.name, name)) return e.id;
   }
   return HeaderId::kOther;

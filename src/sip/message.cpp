@@ -20,7 +20,7 @@ Result<uint32_t> parse_number(std::string_view value, uint64_t max) {
 
 Error Message::header_error(const Header& h, std::string_view item, Error e) {
   const auto offset = static_cast<uint32_t>(item.data() - h.value.data());
-  e.reason = "bad " + (h.id == HeaderId::kOther ? h.name : std::string(canonical_name(h.id))) +
+  e.reason = "bad " + std::string(h.id == HeaderId::kOther ? h.name : canonical_name(h.id)) +
              " header: " + e.reason;
   e.line = h.line;
   e.column = h.line == 0 ? 0 : h.column + offset + (e.column > 0 ? e.column - 1 : 0);
@@ -84,29 +84,61 @@ std::vector<std::string_view> Message::values(std::string_view name) const {
   return out;
 }
 
-void Message::add(HeaderId id, std::string value) {
-  headers_.push_back(Header{id, std::string(canonical_name(id)), std::move(value)});
-}
-
-void Message::add(std::string name, std::string value) {
-  const HeaderId id = header_id(name);
-  if (id != HeaderId::kOther) name = std::string(canonical_name(id));
-  headers_.push_back(Header{id, std::move(name), std::move(value)});
-}
-
-void Message::prepend(HeaderId id, std::string value) {
-  headers_.insert(headers_.begin(), Header{id, std::string(canonical_name(id)), std::move(value)});
-}
-
-void Message::set(HeaderId id, std::string value) {
-  for (auto it = headers_.begin(); it != headers_.end(); ++it) {
-    if (it->id == id) {
-      *it = Header{id, std::string(canonical_name(id)), std::move(value)};
-      std::erase_if(headers_, [&](const Header& h) { return h.id == id && &h != &*it; });
-      return;
-    }
+Message::Message(const Message& other)
+    : method_(other.method_),
+      request_uri_(other.request_uri_),
+      status_(other.status_),
+      reason_(other.reason_),
+      body_(other.body_) {
+  headers_.reserve(other.headers_.size());
+  for (const Header& h : other.headers_) {
+    headers_.push_back(Header{h.id, arena_.store(h.name), arena_.store(h.value), h.line, h.column});
   }
-  add(id, std::move(value));
+}
+
+Message& Message::operator=(const Message& other) {
+  if (this != &other) *this = Message(other);
+  return *this;
+}
+
+void Message::adopt_parsed(std::string_view text, std::vector<Header> headers) {
+  const std::string_view copy = arena_.store(text);
+  auto rehome = [&](std::string_view v) {
+    if (v.data() < text.data() || v.data() > text.data() + text.size()) return v;  // unfolded
+    return copy.substr(static_cast<size_t>(v.data() - text.data()), v.size());
+  };
+  headers_ = std::move(headers);
+  for (Header& h : headers_) {
+    h.name = rehome(h.name);
+    h.value = rehome(h.value);
+  }
+}
+
+void Message::add(HeaderId id, std::string_view value) {
+  headers_.push_back(Header{id, canonical_name(id), arena_.store(value)});
+}
+
+void Message::add(std::string_view name, std::string_view value) {
+  const HeaderId id = header_id(name);
+  const std::string_view stored = id != HeaderId::kOther ? canonical_name(id) : arena_.store(name);
+  headers_.push_back(Header{id, stored, arena_.store(value)});
+}
+
+void Message::prepend(HeaderId id, std::string_view value) {
+  headers_.insert(headers_.begin(), Header{id, canonical_name(id), arena_.store(value)});
+}
+
+void Message::set(HeaderId id, std::string_view value) {
+  const std::string_view stored = arena_.store(value);
+  bool replaced = false;
+  std::erase_if(headers_, [&](Header& h) {
+    if (h.id != id) return false;
+    if (replaced) return true;
+    h = Header{id, canonical_name(id), stored};
+    replaced = true;
+    return false;
+  });
+  if (!replaced) headers_.push_back(Header{id, canonical_name(id), stored});
 }
 
 size_t Message::remove(HeaderId id) {
@@ -164,17 +196,16 @@ Result<uint32_t> Message::content_length() const {
 
 Result<ContactList> Message::contacts() const {
   ContactList out;
-  std::vector<std::string_view> items = values(HeaderId::kContact);
-  if (items.size() == 1 && items[0] == "*") {
+  size_t count = 0;
+  auto list = all_as(HeaderId::kContact, [&](std::string_view item) -> Result<NameAddr> {
+    ++count;
+    if (item != "*") return parse_name_addr(item);
     out.wildcard = true;
-    return out;
-  }
-  for (std::string_view item : items) {
-    if (item == "*") return Error{"bad Contact header: '*' must be the only contact"};
-  }
-  auto list = all_as(HeaderId::kContact, parse_name_addr);
+    return NameAddr{};
+  });
   if (!list) return list.error();
-  out.contacts = std::move(*list);
+  if (out.wildcard && count > 1) return Error{"bad Contact header: '*' must be the only contact"};
+  if (!out.wildcard) out.contacts = std::move(*list);
   return out;
 }
 

@@ -13,23 +13,32 @@
 #include "sip/grammar.hpp"
 #include "sip/header_names.hpp"
 #include "sip/name_addr.hpp"
+#include "sip/text_arena.hpp"
 #include "sip/uri.hpp"
 #include "sip/via.hpp"
 
 namespace tandem::sip {
 
+// Name and value are views into the owning Message's storage.
 struct Header {
   HeaderId id = HeaderId::kOther;
-  std::string name;     // as received; serialized in canonical form when `id` is known
-  std::string value;    // unfolded (each fold becomes one space), trimmed
-  uint32_t line = 0;    // 1-based line of the header in the parsed input; 0 when built in code
-  uint32_t column = 0;  // 1-based column where the value starts
+  std::string_view name;   // as received; serialized in canonical form when `id` is known
+  std::string_view value;  // unfolded (each fold becomes one space), trimmed
+  uint32_t line = 0;       // 1-based line of the header in the parsed input; 0 when built in code
+  uint32_t column = 0;     // 1-based column where the value starts
 };
 
 class Message {
  public:
   static Message request(std::string method, Uri request_uri);
   static Message response(int status, std::string reason);
+
+  Message() = default;
+  Message(Message&&) noexcept = default;
+  Message& operator=(Message&&) noexcept = default;
+  // Copies re-home every header into the new message's own storage.
+  Message(const Message& other);
+  Message& operator=(const Message& other);
 
   bool is_request() const { return !method_.empty(); }
   const std::string& method() const { return method_; }
@@ -49,14 +58,16 @@ class Message {
   std::vector<std::string_view> values(HeaderId id) const;
   std::vector<std::string_view> values(std::string_view name) const;
 
-  void add(HeaderId id, std::string value);
-  void add(std::string name, std::string value);  // unknown fields keep their spelling
-  void prepend(HeaderId id, std::string value);   // for Via and Record-Route
-  void set(HeaderId id, std::string value);       // replaces every line of that field
+  void add(HeaderId id, std::string_view value);
+  void add(std::string_view name, std::string_view value);  // unknown fields keep their spelling
+  void prepend(HeaderId id, std::string_view value);        // for Via and Record-Route
+  void set(HeaderId id, std::string_view value);            // replaces every line of that field
   size_t remove(HeaderId id);
   size_t remove(std::string_view name);
-  // Appends a header as parsed (keeps the received name and the position for diagnostics).
-  void append_parsed(Header header) { headers_.push_back(std::move(header)); }
+  // For the parser: headers whose views point into `text`, which is copied into the message's
+  // storage in one piece (and the views moved onto the copy). Unfolded values are stored first.
+  void adopt_parsed(std::string_view text, std::vector<Header> headers);
+  std::string_view store(std::string_view text) { return arena_.store(text); }
 
   const std::string& body() const { return body_; }
   void set_body(std::string body) { body_ = std::move(body); }
@@ -85,6 +96,10 @@ class Message {
   template <typename Parse>
   auto all_as(HeaderId id, Parse&& parse) const
       -> Result<std::vector<std::decay_t<decltype(*parse(std::string_view()))>>>;
+  // Runs `check` (std::string_view -> Result<T> or Status) on every value of a field, keeping
+  // nothing; the first failure, located, is returned.
+  template <typename Check>
+  Status check_all(HeaderId id, Check&& check) const;
 
  private:
   // A value parser's error, moved onto the header's position and naming the field.
@@ -94,6 +109,7 @@ class Message {
   Uri request_uri_;
   int status_ = 0;
   std::string reason_;
+  TextArena arena_;
   std::vector<Header> headers_;
   std::string body_;
 };
@@ -102,14 +118,7 @@ template <typename Parse>
 auto Message::first_as(HeaderId id, Parse&& parse) const -> decltype(parse(std::string_view())) {
   const Header* h = find(id);
   if (h == nullptr) return Error{"missing " + std::string(canonical_name(id)) + " header"};
-  std::string_view item = h->value;
-  if (is_list_header(id)) {
-    bool found = false;
-    for_each_comma_item(h->value, [&](std::string_view v) {
-      if (!found) item = v;
-      found = true;
-    });
-  }
+  const std::string_view item = is_list_header(id) ? first_comma_item(h->value) : h->value;
   auto parsed = parse(item);
   if (!parsed) return header_error(*h, item, parsed.error());
   return parsed;
@@ -139,6 +148,26 @@ auto Message::all_as(HeaderId id, Parse&& parse) const
     if (failure) return *failure;
   }
   return out;
+}
+
+template <typename Check>
+Status Message::check_all(HeaderId id, Check&& check) const {
+  std::optional<Error> failure;
+  for (const Header& h : headers_) {
+    if (h.id != id) continue;
+    auto one = [&](std::string_view item) {
+      if (failure) return;
+      auto r = check(item);
+      if (!r) failure = header_error(h, item, r.error());
+    };
+    if (is_list_header(id)) {
+      for_each_comma_item(h.value, one);
+    } else {
+      one(h.value);
+    }
+    if (failure) return *failure;
+  }
+  return Ok{};
 }
 
 // The reason phrase RFC 3261 §21 gives for a status code ("Not Found"), or "" if unknown.

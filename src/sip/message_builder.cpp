@@ -9,8 +9,8 @@ namespace tandem::sip {
 
 Message make_response(const Message& request, int status, std::string_view reason,
                       std::string_view to_tag) {
-  Message r = Message::response(
-      status, std::string(reason.empty() ? default_reason(status) : reason));
+  Message r =
+      Message::response(status, std::string(reason.empty() ? default_reason(status) : reason));
   for (const Header& h : request.headers()) {
     switch (h.id) {
       case HeaderId::kVia:
@@ -20,7 +20,7 @@ Message make_response(const Message& request, int status, std::string_view reaso
         r.add(h.id, h.value);
         break;
       case HeaderId::kTo: {
-        std::string to = h.value;
+        std::string to(h.value);
         auto parsed = parse_name_addr(to);
         if (status > 100 && !to_tag.empty() && parsed && parsed->tag().empty()) {
           to += ";tag=" + std::string(to_tag);

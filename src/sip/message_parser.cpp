@@ -111,12 +111,19 @@ Result<Message> parse_start_line(std::string_view line, uint32_t n) {
   return parse_request_line(line, n);
 }
 
-// Reads header lines up to the empty line, unfolding continuation lines.
-Status parse_headers(LineReader& reader, const ParserLimits& limits, Message& m) {
+// Reads header lines up to the empty line, unfolding continuation lines. Values stay views of
+// `data` (copied into the message once, at the end) unless unfolding had to rebuild them.
+Status parse_headers(std::string_view data, LineReader& reader, const ParserLimits& limits,
+                     Message& m) {
+  const size_t first = reader.position();
+  std::vector<Header> headers;
+  headers.reserve(16);
+  std::string unfolded;  // the current header's value once it has continuation lines
+  auto finish_current = [&] {
+    if (!headers.empty() && !unfolded.empty()) headers.back().value = m.store(unfolded);
+    unfolded.clear();
+  };
   std::string_view line;
-  size_t count = 0;
-  Header current;
-  bool have_current = false;
   while (true) {
     if (!reader.next(line)) {
       return error_at(reader.line_number() + 1, 0, "headers are not ended by an empty line");
@@ -127,19 +134,19 @@ Status parse_headers(LineReader& reader, const ParserLimits& limits, Message& m)
                       "line longer than " + std::to_string(limits.max_line_length) + " bytes");
     }
     if (line.empty()) break;
-    if (++count > limits.max_headers) {
-      return error_at(n, 0, "more than " + std::to_string(limits.max_headers) + " header lines");
-    }
     if (line.front() == ' ' || line.front() == '\t') {
-      if (!have_current) return error_at(n, 0, "continuation line before any header");
-      std::string_view more = trim(line);
-      if (!more.empty()) {
-        if (!current.value.empty()) current.value.push_back(' ');
-        current.value.append(more);
+      if (headers.empty()) return error_at(n, 0, "continuation line before any header");
+      if (std::string_view more = trim(line); !more.empty()) {
+        if (unfolded.empty()) unfolded = headers.back().value;
+        if (!unfolded.empty()) unfolded.push_back(' ');
+        unfolded.append(more);
       }
       continue;
     }
-    if (have_current) m.append_parsed(std::move(current));
+    if (headers.size() == limits.max_headers) {
+      return error_at(n, 0, "more than " + std::to_string(limits.max_headers) + " header lines");
+    }
+    finish_current();
     const size_t colon = line.find(':');
     if (colon == std::string_view::npos) return error_at(n, 0, "header line has no ':'");
     std::string_view name = line.substr(0, colon);
@@ -149,17 +156,38 @@ Status parse_headers(LineReader& reader, const ParserLimits& limits, Message& m)
     while (value_start < line.size() && (line[value_start] == ' ' || line[value_start] == '\t')) {
       ++value_start;
     }
-    current =
-        Header{header_id(name), std::string(name), std::string(trim(line.substr(value_start))), n,
-               static_cast<uint32_t>(value_start + 1)};
-    have_current = true;
+    headers.push_back(Header{header_id(name), name, trim(line.substr(value_start)), n,
+                             static_cast<uint32_t>(value_start + 1)});
   }
-  if (have_current) m.append_parsed(std::move(current));
+  finish_current();
+  m.adopt_parsed(data.substr(first, reader.position() - first), std::move(headers));
   return Ok{};
 }
 
 constexpr std::array kRequired = {HeaderId::kVia, HeaderId::kFrom, HeaderId::kTo, HeaderId::kCallId,
                                   HeaderId::kCSeq};
+
+// Contact: "*" alone, or name-addrs (RFC 3261 §20.10).
+Status check_contacts(const Message& m) {
+  size_t count = 0;
+  bool wildcard = false;
+  Status st = m.check_all(HeaderId::kContact, [&](std::string_view item) -> Status {
+    ++count;
+    if (item == "*") {
+      wildcard = true;
+      return Ok{};
+    }
+    auto r = parse_name_addr_view(item);
+    if (!r) return r.error();
+    return Ok{};
+  });
+  if (!st) return st;
+  if (wildcard && count > 1) {
+    const Header* h = m.find(HeaderId::kContact);
+    return error_at(h->line, h->column - 1, "bad Contact header: '*' must be the only contact");
+  }
+  return Ok{};
+}
 
 // Mandatory fields present, single-valued fields once, and the fields that every later layer
 // relies on well-formed.
@@ -176,9 +204,10 @@ Status validate(const Message& m) {
       return Error{"missing " + std::string(canonical_name(id)) + " header"};
     }
   }
-  if (auto r = m.top_via(); !r) return r.error();
-  if (auto r = m.from(); !r) return r.error();
-  if (auto r = m.to(); !r) return r.error();
+  // Views: checking allocates nothing; typed copies are built only when a layer asks.
+  if (auto r = m.first_as(HeaderId::kVia, parse_via_view); !r) return r.error();
+  if (auto r = m.first_as(HeaderId::kFrom, parse_name_addr_view); !r) return r.error();
+  if (auto r = m.first_as(HeaderId::kTo, parse_name_addr_view); !r) return r.error();
   if (auto r = m.call_id(); !r) return r.error();
   auto cseq = m.cseq();
   if (!cseq) return cseq.error();
@@ -191,9 +220,7 @@ Status validate(const Message& m) {
   if (m.has(HeaderId::kMaxForwards)) {
     if (auto r = m.max_forwards(); !r) return r.error();
   }
-  if (m.has(HeaderId::kContact)) {
-    if (auto r = m.contacts(); !r) return r.error();
-  }
+  return check_contacts(m);
   return Ok{};
 }
 
@@ -238,7 +265,7 @@ Result<Message> parse_message(std::string_view data, const ParserLimits& limits,
   const uint32_t start_line = reader.line_number();
   auto message = parse_start_line(start, start_line);
   if (!message) return message.error();
-  if (Status st = parse_headers(reader, limits, *message); !st) return st.error();
+  if (Status st = parse_headers(data, reader, limits, *message); !st) return st.error();
   if (Status st = validate(*message); !st) {
     Error e = st.error();
     if (e.line == 0) {  // a missing field: point at the start line of the message

@@ -12,7 +12,7 @@ namespace tandem::sip {
 
 struct ParserLimits {
   size_t max_message_size = 65535;  // bytes, start line to end of body (answered with 513)
-  size_t max_headers = 256;         // header lines, before unfolding
+  size_t max_headers = 256;         // header fields (a field with continuation lines is one)
   size_t max_line_length = 16384;   // bytes in one physical line
 };
 

@@ -23,14 +23,14 @@ Status check_token_display(std::string_view display) {
 }
 
 // Parses the `<uri>` at the scanner position.
-Status parse_bracketed_uri(Scanner& s, NameAddr& out) {
+Status parse_bracketed_uri(Scanner& s, NameAddrView& out) {
   const size_t open = s.pos();
   s.advance();  // '<'
   std::string_view inner = s.take_until_any(">");
   if (!s.consume('>')) return at(open, "missing '>' after URI");
-  auto uri = parse_uri(inner);
+  auto uri = parse_uri_view(inner);
   if (!uri) return at(open + uri.error().column, uri.error().reason);
-  out.uri = std::move(*uri);
+  out.uri = *uri;
   return Ok{};
 }
 
@@ -54,18 +54,20 @@ std::string NameAddr::to_string() const {
   return out;
 }
 
-Result<NameAddr> parse_name_addr(std::string_view value) {
+Result<NameAddrView> parse_name_addr_view(std::string_view value) {
   Scanner s(value);
-  NameAddr out;
+  NameAddrView out;
   s.skip_ws();
   if (s.peek() == '"') {
-    if (!s.quoted_string(out.display_name)) return at(s.pos(), "unterminated quoted display name");
+    const size_t start = s.pos();
+    if (!s.skip_quoted_string()) return at(start, "unterminated quoted display name");
+    out.display_name = value.substr(start, s.pos() - start);
     s.skip_ws();
     if (s.peek() != '<') return at(s.pos(), "expected '<' after the display name");
   } else if (value.find('<') != std::string_view::npos) {
     std::string_view display = trim(s.take_until_any("<"));
     if (Status st = check_token_display(display); !st) return at(0, st.error().reason);
-    out.display_name = std::string(display);
+    out.display_name = display;
   }
   if (s.peek() == '<') {
     if (Status st = parse_bracketed_uri(s, out); !st) return st.error();
@@ -73,19 +75,44 @@ Result<NameAddr> parse_name_addr(std::string_view value) {
     // addr-spec: the URI cannot contain ';', ',' or '?', so parameters start at the first ';'.
     const size_t start = s.pos();
     std::string_view spec = s.take_until_any("; \t");
-    auto uri = parse_uri(spec);
+    auto uri = parse_uri_view(spec);
     if (!uri) return at(start + uri.error().column - 1, uri.error().reason);
-    out.uri = std::move(*uri);
+    out.uri = *uri;
   }
-  if (Status st = parse_header_params(s, out.params); !st) return at(s.pos(), st.error().reason);
+  const size_t params_start = s.pos();
+  Status params = scan_header_params(
+      s, [&out](std::string_view name, std::optional<std::string_view> v) -> Status {
+        // tag-param = "tag" EQUAL token: dialogs are matched on it, so a bare `;tag` is an error.
+        if (iequals(name, "tag")) {
+          if (!v || !is_token(*v)) return Error{"tag parameter needs a token value"};
+          if (out.tag.empty()) out.tag = *v;
+        }
+        return Ok{};
+      });
+  if (!params) return at(s.pos(), params.error().reason);
+  out.params = value.substr(params_start, s.pos() - params_start);
   s.skip_ws();
   if (!s.at_end()) return at(s.pos(), "unexpected character after the address");
-  // tag-param = "tag" EQUAL token: dialogs are matched on it, so a bare `;tag` is an error.
-  if (const Param* tag = out.params.find("tag");
-      tag != nullptr && (!tag->value || !is_token(*tag->value))) {
-    return at(0, "tag parameter needs a token value");
-  }
   return out;
+}
+
+NameAddr to_name_addr(const NameAddrView& view) {
+  NameAddr out;
+  if (!view.display_name.empty() && view.display_name.front() == '"') {
+    Scanner s(view.display_name);
+    s.quoted_string(out.display_name);
+  } else {
+    out.display_name = std::string(view.display_name);
+  }
+  out.uri = to_uri(view.uri);
+  append_header_params(view.params, out.params);
+  return out;
+}
+
+Result<NameAddr> parse_name_addr(std::string_view value) {
+  auto view = parse_name_addr_view(value);
+  if (!view) return view.error();
+  return to_name_addr(*view);
 }
 
 std::optional<uint32_t> contact_expires(const NameAddr& contact) {

@@ -24,8 +24,18 @@ struct NameAddr {
   std::string to_string() const;
 };
 
+// A name-addr checked and split into views of its text (see UriView).
+struct NameAddrView {
+  std::string_view display_name;  // as written: quotes and quoted-pairs kept; empty when absent
+  UriView uri;
+  std::string_view params;  // header parameters as written, already checked
+  std::string_view tag;     // empty when absent
+};
+
 // Parses one name-addr or addr-spec with its header parameters.
+Result<NameAddrView> parse_name_addr_view(std::string_view value);
 Result<NameAddr> parse_name_addr(std::string_view value);
+NameAddr to_name_addr(const NameAddrView& view);
 
 // A Contact header value: "*" or a list of contacts (RFC 3261 §20.10, RFC 5626 for
 // +sip.instance and reg-id).

@@ -59,34 +59,18 @@ void Params::append_to(std::string& out, char separator) const {
   }
 }
 
-namespace {
-
-bool is_param_value_char(char c) { return is_token_char(c) || c == ':' || c == '[' || c == ']'; }
-
-}  // namespace
-
 Status parse_header_params(Scanner& s, Params& out) {
-  while (s.consume_sep(';')) {
-    std::string_view name = s.token();
-    if (name.empty()) return Error{"expected a parameter name after ';'"};
-    Param param{std::string(name), std::nullopt};
-    if (s.consume_sep('=')) {
-      const std::string_view rest = s.rest();
-      const size_t start = s.pos();
-      if (s.peek() == '"') {
-        std::string unused;
-        if (!s.quoted_string(unused)) {
-          return Error{"unterminated quoted string in parameter '" + param.name + "'"};
-        }
-      } else {
-        while (!s.at_end() && is_param_value_char(s.peek())) s.advance();
-      }
-      if (s.pos() == start) return Error{"parameter '" + param.name + "' has an empty value"};
-      param.value = std::string(rest.substr(0, s.pos() - start));
-    }
-    out.push_back(std::move(param));
-  }
-  return Ok{};
+  return scan_header_params(
+      s, [&out](std::string_view name, std::optional<std::string_view> value) {
+        out.push_back(
+            Param{std::string(name), value ? std::optional<std::string>(*value) : std::nullopt});
+        return Status(Ok{});
+      });
+}
+
+void append_header_params(std::string_view checked, Params& out) {
+  Scanner s(checked);
+  (void)parse_header_params(s, out);
 }
 
 }  // namespace tandem::sip

@@ -43,9 +43,49 @@ class Params {
   std::vector<Param> items_;
 };
 
-// Parses header parameters: *( SWS ";" SWS token [ SWS "=" SWS (token / host / quoted-string) ] )
-// up to the end of the scanner or a character that cannot continue them. On error the reason
-// names the offending parameter; the scanner position marks where it happened.
+// Scans header parameters: *( SWS ";" SWS token [ SWS "=" SWS (token / host / quoted-string) ] )
+// up to the end of the scanner or a character that cannot continue them, calling
+// on_param(name, value) for each (value as written, quotes kept; absent for `;lr`). Building a
+// Params and merely checking share this one grammar; checking allocates nothing. On error the
+// reason names the offending parameter; the scanner position marks where it happened.
+template <typename OnParam>
+Status scan_header_params(Scanner& s, OnParam&& on_param);
+
+// The same, appending to `out`.
 Status parse_header_params(Scanner& scanner, Params& out);
+
+// Appends parameters from text that scan_header_params already accepted.
+void append_header_params(std::string_view checked, Params& out);
+
+namespace detail {
+constexpr bool is_param_value_char(char c) {
+  return is_token_char(c) || c == ':' || c == '[' || c == ']';
+}
+}  // namespace detail
+
+template <typename OnParam>
+Status scan_header_params(Scanner& s, OnParam&& on_param) {
+  while (s.consume_sep(';')) {
+    const std::string_view name = s.token();
+    if (name.empty()) return Error{"expected a parameter name after ';'"};
+    std::optional<std::string_view> value;
+    if (s.consume_sep('=')) {
+      const std::string_view rest = s.rest();
+      const size_t start = s.pos();
+      if (s.peek() == '"') {
+        if (!s.skip_quoted_string()) {
+          return Error{"unterminated quoted string in parameter '" + std::string(name) + "'"};
+        }
+      } else {
+        while (!s.at_end() && detail::is_param_value_char(s.peek())) s.advance();
+      }
+      if (s.pos() == start)
+        return Error{"parameter '" + std::string(name) + "' has an empty value"};
+      value = rest.substr(0, s.pos() - start);
+    }
+    if (Status st = on_param(name, value); !st) return st;
+  }
+  return Ok{};
+}
 
 }  // namespace tandem::sip

@@ -34,8 +34,24 @@ class Uri {
   std::string to_string() const;
 };
 
+// A URI checked and split into views of the text it came from (valid while that text is). The
+// parser's first pass: validating a message this way allocates nothing; Uri copies it.
+struct UriView {
+  Uri::Scheme scheme = Uri::Scheme::kSip;
+  std::string_view scheme_name;  // as written
+  std::string_view user;
+  std::optional<std::string_view> password;
+  std::string_view host;
+  std::optional<uint16_t> port;
+  std::string_view params;   // ";a=b;lr" as written, already checked; empty when none
+  std::string_view headers;  // "a=b&c=d" (without the "?"), already checked; empty when none
+  std::string_view opaque;   // kOther: everything after "scheme:"
+};
+
 // Parses a URI that spans all of `text`. Error columns are 1-based offsets into `text`.
+Result<UriView> parse_uri_view(std::string_view text);
 Result<Uri> parse_uri(std::string_view text);
+Uri to_uri(const UriView& view);
 
 // host [":" port], as in Via sent-by: a name, IPv4 address or "[IPv6]".
 struct HostPort {
@@ -43,6 +59,8 @@ struct HostPort {
   std::optional<uint16_t> port;
 };
 Result<HostPort> parse_host_port(std::string_view text);
+// host = hostname / IPv4address / IPv6reference (with its brackets).
+bool is_valid_host(std::string_view host);
 
 // URI equivalence per RFC 3261 §19.1.4 (sip/sips) and RFC 3966 §4 (tel); other schemes compare
 // as case-insensitive text.

@@ -7,8 +7,8 @@
 namespace tandem::sip {
 namespace {
 
-Error at(const Scanner& s, std::string reason) {
-  return Error{std::move(reason), 0, static_cast<uint32_t>(s.pos() + 1)};
+Error at(size_t offset, std::string reason) {
+  return Error{std::move(reason), 0, static_cast<uint32_t>(offset + 1)};
 }
 
 std::string to_upper(std::string_view s) {
@@ -20,19 +20,39 @@ std::string to_upper(std::string_view s) {
 }
 
 // Checks the parameters whose syntax the transaction layer relies on.
-Status check_params(const Via& via) {
-  if (const Param* p = via.params.find("branch");
-      p != nullptr && (!p->value || !is_token(*p->value))) {
-    return Error{"Via branch must be a token"};
+Status check_param(std::string_view name, std::optional<std::string_view> value, ViaView& via) {
+  if (iequals(name, "branch")) {
+    if (!value || !is_token(*value)) return Error{"Via branch must be a token"};
+    if (via.branch.empty()) via.branch = *value;
+  } else if (iequals(name, "rport")) {
+    if (value && !parse_uint(*value, 65535)) return Error{"Via rport must be a port number"};
+  } else if (iequals(name, "ttl")) {
+    if (!value || !parse_uint(*value, 255)) return Error{"Via ttl must be 0-255"};
+  } else if (iequals(name, "received")) {
+    if (!value) return Error{"Via received needs an address"};
   }
-  if (const Param* p = via.params.find("rport"); p != nullptr && p->value) {
-    if (!parse_uint(*p->value, 65535)) return Error{"Via rport must be a port number"};
+  return Ok{};
+}
+
+// sent-by = host [ COLON port ], with SWS allowed around the colon.
+Status parse_sent_by(std::string_view value, Scanner& s, ViaView& via) {
+  const size_t start = s.pos();
+  if (s.peek() == '[') {
+    s.take_until_any("]");
+    s.advance();
+  } else {
+    s.take_until_any(" \t:;");
   }
-  if (const Param* p = via.params.find("ttl"); p != nullptr) {
-    if (!p->value || !parse_uint(*p->value, 255)) return Error{"Via ttl must be 0-255"};
+  via.host = value.substr(start, s.pos() - start);
+  if (!is_valid_host(via.host)) {
+    return at(start, "malformed Via sent-by: malformed host '" + std::string(via.host) + "'");
   }
-  if (const Param* p = via.params.find("received"); p != nullptr && !p->value) {
-    return Error{"Via received needs an address"};
+  if (s.consume_sep(':')) {
+    const size_t port_start = s.pos();
+    auto port = parse_uint(s.take_until_any(" \t;"), 65535);
+    if (!port)
+      return at(port_start, "malformed Via sent-by: port must be a number from 0 to 65535");
+    via.port = static_cast<uint16_t>(*port);
   }
   return Ok{};
 }
@@ -65,45 +85,51 @@ std::string Via::to_string() const {
   return out;
 }
 
-Result<Via> parse_via(std::string_view value) {
+Result<ViaView> parse_via_view(std::string_view value) {
   Scanner s(value);
-  Via via;
+  ViaView via;
   s.skip_ws();
-  std::string_view name = s.token();
-  if (name.empty() || !s.consume_sep('/')) return at(s, "Via must start with SIP/2.0/<transport>");
-  std::string_view version = s.token();
-  if (version.empty() || !s.consume_sep('/')) return at(s, "Via protocol needs a version");
-  std::string_view transport = s.token();
-  if (transport.empty()) return at(s, "Via needs a transport such as UDP");
-  via.protocol_name = to_upper(name);
-  via.protocol_version = std::string(version);
-  via.transport = to_upper(transport);
+  via.protocol_name = s.token();
+  if (via.protocol_name.empty() || !s.consume_sep('/')) {
+    return at(s.pos(), "Via must start with SIP/2.0/<transport>");
+  }
+  via.protocol_version = s.token();
+  if (via.protocol_version.empty() || !s.consume_sep('/')) {
+    return at(s.pos(), "Via protocol needs a version");
+  }
+  via.transport = s.token();
+  if (via.transport.empty()) return at(s.pos(), "Via needs a transport such as UDP");
   const size_t before_ws = s.pos();
   s.skip_ws();
-  if (s.pos() == before_ws) return at(s, "Via needs whitespace before sent-by");
-  // sent-by runs to the first parameter; SWS is allowed around ":" and before ";".
-  std::string sent_by;
-  bool after_space = false;
-  for (; !s.at_end() && s.peek() != ';'; s.advance()) {
-    const char c = s.peek();
-    if (c == ' ' || c == '\t') {
-      after_space = true;
-      continue;
-    }
-    if (after_space && c != ':' && sent_by.back() != ':')
-      return at(s, "whitespace inside Via sent-by");
-    after_space = false;
-    sent_by.push_back(c);
-  }
-  auto hostport = parse_host_port(sent_by);
-  if (!hostport) return at(s, "malformed Via sent-by: " + hostport.error().reason);
-  via.host = std::move(hostport->host);
-  via.port = hostport->port;
-  if (Status st = parse_header_params(s, via.params); !st) return at(s, st.error().reason);
+  if (s.pos() == before_ws) return at(s.pos(), "Via needs whitespace before sent-by");
+  if (Status st = parse_sent_by(value, s, via); !st) return st.error();
+  const size_t params_start = s.pos();
+  Status params =
+      scan_header_params(s, [&via](std::string_view name, std::optional<std::string_view> v) {
+        return check_param(name, v, via);
+      });
+  if (!params) return at(s.pos(), params.error().reason);
+  via.params = value.substr(params_start, s.pos() - params_start);
   s.skip_ws();
-  if (!s.at_end()) return at(s, "unexpected character in Via");
-  if (Status st = check_params(via); !st) return st.error();
+  if (!s.at_end()) return at(s.pos(), "unexpected character in Via");
   return via;
+}
+
+Via to_via(const ViaView& view) {
+  Via via;
+  via.protocol_name = to_upper(view.protocol_name);
+  via.protocol_version = std::string(view.protocol_version);
+  via.transport = to_upper(view.transport);
+  via.host = std::string(view.host);
+  via.port = view.port;
+  append_header_params(view.params, via.params);
+  return via;
+}
+
+Result<Via> parse_via(std::string_view value) {
+  auto view = parse_via_view(value);
+  if (!view) return view.error();
+  return to_via(*view);
 }
 
 }  // namespace tandem::sip

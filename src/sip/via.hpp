@@ -32,7 +32,20 @@ struct Via {
   std::string to_string() const;
 };
 
+// A via-parm checked and split into views of its text (see UriView).
+struct ViaView {
+  std::string_view protocol_name;
+  std::string_view protocol_version;
+  std::string_view transport;  // as written
+  std::string_view host;
+  std::optional<uint16_t> port;
+  std::string_view params;  // as written, already checked
+  std::string_view branch;  // empty when absent
+};
+
 // Parses one via-parm (a single comma-separated element of a Via header).
+Result<ViaView> parse_via_view(std::string_view value);
 Result<Via> parse_via(std::string_view value);
+Via to_via(const ViaView& view);
 
 }  // namespace tandem::sip
