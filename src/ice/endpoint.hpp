@@ -1,0 +1,53 @@
+// A transport address as a small value type: IPv4 or IPv6 address plus UDP/TCP port. Used for
+// remote candidates, XOR-MAPPED-ADDRESS and as the destination of ICE responses.
+#pragma once
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace tandem::ice {
+
+class Endpoint {
+ public:
+  enum class Family : uint8_t { kIpv4 = 4, kIpv6 = 6 };
+
+  constexpr Endpoint() noexcept = default;
+
+  // addr in network byte order.
+  static Endpoint ipv4(std::span<const uint8_t, 4> addr, uint16_t port) noexcept;
+  static Endpoint ipv6(std::span<const uint8_t, 16> addr, uint16_t port) noexcept;
+
+  // "192.0.2.1:3478" or "[2001:db8::1]:3478". Empty on any syntax error.
+  static std::optional<Endpoint> parse(std::string_view text);
+
+  // From a kernel socket address (AF_INET or AF_INET6; IPv4-mapped IPv6 stays IPv6).
+  static std::optional<Endpoint> from_sockaddr(const sockaddr* sa, socklen_t len) noexcept;
+  // Fills storage and returns the length to pass to sendto().
+  socklen_t to_sockaddr(sockaddr_storage& storage) const noexcept;
+
+  Family family() const noexcept { return family_; }
+  bool is_ipv4() const noexcept { return family_ == Family::kIpv4; }
+  uint16_t port() const noexcept { return port_; }
+  // 4 bytes for IPv4, 16 for IPv6, network byte order.
+  std::span<const uint8_t> address() const noexcept {
+    return {addr_.data(), is_ipv4() ? size_t{4} : size_t{16}};
+  }
+
+  std::string to_string() const;
+
+  friend bool operator==(const Endpoint&, const Endpoint&) = default;
+
+ private:
+  std::array<uint8_t, 16> addr_{};
+  uint16_t port_ = 0;
+  Family family_ = Family::kIpv4;
+};
+
+}  // namespace tandem::ice
