@@ -80,3 +80,23 @@ TEST(NameAddr, RejectsMalformedValues) {
 
 }  // namespace
 }  // namespace tandem::sip
+
+namespace tandem::sip {
+namespace {
+
+TEST(NameAddrView, KeepsRawPiecesAndFindsTheTag) {
+  const std::string text = R"("A \"B\"" <sip:a@h;lr>;tag=xyz;expires=5)";
+  auto view = parse_name_addr_view(text);
+  ASSERT_TRUE(view.ok()) << view.error().describe();
+  EXPECT_EQ(view->display_name, R"("A \"B\"")");
+  EXPECT_EQ(view->uri.host, "h");
+  EXPECT_EQ(view->uri.params, ";lr");
+  EXPECT_EQ(view->params, ";tag=xyz;expires=5");
+  EXPECT_EQ(view->tag, "xyz");
+  const NameAddr owned = to_name_addr(*view);
+  EXPECT_EQ(owned.display_name, "A \"B\"");
+  EXPECT_EQ(owned.params.value("expires"), "5");
+}
+
+}  // namespace
+}  // namespace tandem::sip

@@ -133,3 +133,23 @@ TEST(StreamFramer, StrayLineFeedsBeforeAMessageAreSkipped) {
 
 }  // namespace
 }  // namespace tandem::sip
+
+namespace tandem::sip {
+namespace {
+
+// Found by fuzzing: a body arriving byte by byte made the framer rescan the headers each time.
+TEST(StreamFramer, SlowBodyIsFramedOnce) {
+  const std::string m = message(std::string(16384, 'b'));
+  StreamFramer f;
+  size_t frames = 0;
+  for (char c : m) {
+    f.append(std::string_view(&c, 1));
+    auto frame = f.next();
+    ASSERT_TRUE(frame.ok());
+    if (frame->has_value()) ++frames;
+  }
+  EXPECT_EQ(frames, 1u);
+}
+
+}  // namespace
+}  // namespace tandem::sip

@@ -170,3 +170,38 @@ TEST(HostPort, ParsesNamesAddressesAndPorts) {
 
 }  // namespace
 }  // namespace tandem::sip
+
+namespace tandem::sip {
+namespace {
+
+TEST(UriView, SplitsWithoutCopying) {
+  const std::string text = "sips:alice:pw@[2001:db8::1]:5061;transport=tcp;lr?subject=hi";
+  auto view = parse_uri_view(text);
+  ASSERT_TRUE(view.ok()) << view.error().describe();
+  EXPECT_EQ(view->scheme, Uri::Scheme::kSips);
+  EXPECT_EQ(view->user, "alice");
+  EXPECT_EQ(view->password, "pw");
+  EXPECT_EQ(view->host, "[2001:db8::1]");
+  EXPECT_EQ(view->port, 5061);
+  EXPECT_EQ(view->params, ";transport=tcp;lr");
+  EXPECT_EQ(view->headers, "subject=hi");
+  EXPECT_EQ(view->host.data(), text.data() + 14);  // a view of the input, not a copy
+  EXPECT_EQ(to_uri(*view).to_string(), text);
+}
+
+// Found by fuzzing: a URI with a repeated parameter or header was not equivalent to itself.
+TEST(UriComparison, EveryUriIsEquivalentToItself) {
+  for (const char* text : {"sip:h;n%61me=v1;n%61me=v2", "sip:h?a=1&a=2", "tel:+1;a=1;a=2",
+                           "sip:u@h;transport=tcp;transport=udp"}) {
+    auto uri = parse_uri(text);
+    ASSERT_TRUE(uri.ok()) << text;
+    EXPECT_TRUE(equivalent(*uri, *uri)) << text;
+  }
+}
+
+TEST(UriComparison, EscapedParameterNamesCompareUnescaped) {
+  EXPECT_TRUE(equal("sip:h;tr%61nsport=tcp", "sip:h;transport=TCP"));
+}
+
+}  // namespace
+}  // namespace tandem::sip

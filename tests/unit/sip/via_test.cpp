@@ -59,3 +59,19 @@ TEST(Via, RejectsMalformedValues) {
 
 }  // namespace
 }  // namespace tandem::sip
+
+namespace tandem::sip {
+namespace {
+
+TEST(ViaView, ExposesTheBranchForTransactionMatching) {
+  auto view = parse_via_view("SIP/2.0/wss df7jal23ls0d.invalid : 443 ;branch=z9hG4bKx;rport");
+  ASSERT_TRUE(view.ok()) << view.error().describe();
+  EXPECT_EQ(view->transport, "wss");
+  EXPECT_EQ(view->host, "df7jal23ls0d.invalid");
+  EXPECT_EQ(view->port, 443);
+  EXPECT_EQ(view->branch, "z9hG4bKx");
+  EXPECT_EQ(to_via(*view).transport, "WSS");
+}
+
+}  // namespace
+}  // namespace tandem::sip
