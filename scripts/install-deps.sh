@@ -13,8 +13,8 @@ packages=(
   libcli11-dev nlohmann-json3-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libosip2-dev libsrtp2-dev
-  # third-party peers for interop tests (coturn: turnutils_stunclient)
-  coturn
+  # third-party peers for interop tests (coturn: turnutils_stunclient; sip-tester: SIPp)
+  coturn sip-tester
 )
 
 missing=()

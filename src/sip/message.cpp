@@ -141,6 +141,16 @@ void Message::set(HeaderId id, std::string_view value) {
   if (!replaced) headers_.push_back(Header{id, canonical_name(id), stored});
 }
 
+void Message::replace_first(HeaderId id, std::string_view value) {
+  for (Header& h : headers_) {
+    if (h.id == id) {
+      h.value = arena_.store(value);
+      return;
+    }
+  }
+  add(id, value);
+}
+
 size_t Message::remove(HeaderId id) {
   return std::erase_if(headers_, [id](const Header& h) { return h.id == id; });
 }

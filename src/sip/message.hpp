@@ -62,6 +62,7 @@ class Message {
   void add(std::string_view name, std::string_view value);  // unknown fields keep their spelling
   void prepend(HeaderId id, std::string_view value);        // for Via and Record-Route
   void set(HeaderId id, std::string_view value);            // replaces every line of that field
+  void replace_first(HeaderId id, std::string_view value);  // the first line's value only
   size_t remove(HeaderId id);
   size_t remove(std::string_view name);
   // For the parser: headers whose views point into `text`, which is copied into the message's

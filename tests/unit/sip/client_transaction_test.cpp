@@ -136,8 +136,8 @@ TEST(NonInviteClientTransaction, TimerECapsAtT2AndTimerFTimesOut) {
       }
     }
   }
-  const std::vector<Duration> expected = {500ms,   1500ms,  3500ms,  7500ms,  11500ms, 15500ms,
-                                          19500ms, 23500ms, 27500ms, 31500ms};
+  const std::vector<Duration> expected = {500ms,   1500ms,  3500ms,  7500ms,  11500ms,
+                                          15500ms, 19500ms, 23500ms, 27500ms, 31500ms};
   EXPECT_EQ(fired, expected);
 }
 

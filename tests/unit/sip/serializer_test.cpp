@@ -90,9 +90,12 @@ namespace tandem::sip {
 namespace {
 
 TEST(Serializer, CopiedMessagesOwnTheirText) {
-  std::optional<Message> original = parse_message(test::crlf(
-      "OPTIONS sip:h SIP/2.0\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\nFrom: <sip:a@h>;tag=1\n"
-      "To: <sip:b@h>\nCall-ID: c\nCSeq: 1 OPTIONS\nSubject: folded\n value\n\n")).value();
+  std::optional<Message> original =
+      parse_message(
+          test::crlf(
+              "OPTIONS sip:h SIP/2.0\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\nFrom: <sip:a@h>;tag=1\n"
+              "To: <sip:b@h>\nCall-ID: c\nCSeq: 1 OPTIONS\nSubject: folded\n value\n\n"))
+          .value();
   const Message copy = *original;
   const std::string expected = serialize(*original);
   original.reset();  // the copy must not point into the original's storage

@@ -1,0 +1,296 @@
+#include "sip/transaction_layer.hpp"
+
+#include <vector>
+
+#include "sip/invite_client_transaction.hpp"
+#include "sip/invite_server_transaction.hpp"
+#include "sip/message_builder.hpp"
+#include "sip/non_invite_client_transaction.hpp"
+#include "sip/non_invite_server_transaction.hpp"
+#include "sip/serializer.hpp"
+
+namespace tandem::sip {
+namespace {
+
+Reliability reliability(const Flow& flow) {
+  return is_reliable(flow.kind) ? Reliability::kReliable : Reliability::kUnreliable;
+}
+
+// §17.2.3: branch + sent-by + method (ACK matches its INVITE); RFC 2543 peers without the magic
+// cookie are matched on the dialog fields instead.
+std::string server_key(const Message& m, std::string_view method) {
+  auto via = m.first_as(HeaderId::kVia, parse_via_view);
+  const std::string branch(via ? via->branch : std::string_view());
+  if (branch.starts_with("z9hG4bK")) {
+    return "3|" + branch + "|" + std::string(via->host) + ":" +
+           std::to_string(via->port.value_or(0)) + "|" + std::string(method);
+  }
+  auto from = m.first_as(HeaderId::kFrom, parse_name_addr_view);
+  auto cseq = m.cseq();
+  return "2|" + m.request_uri().to_string() + "|" + std::string(from ? from->tag : "") + "|" +
+         std::string(m.call_id() ? *m.call_id() : "") + "|" +
+         std::to_string(cseq ? cseq->number : 0) + "|" + std::string(method) + "|" +
+         std::string(m.find(HeaderId::kVia) ? first_comma_item(m.find(HeaderId::kVia)->value) : "");
+}
+
+// §17.1.3: the top Via branch and the CSeq method.
+std::string client_key(const Message& m) {
+  auto via = m.first_as(HeaderId::kVia, parse_via_view);
+  auto cseq = m.cseq();
+  return std::string(via ? via->branch : std::string_view()) + "|" + (cseq ? cseq->method : "");
+}
+
+// §8.2.2.2: a request without a To tag identified by From tag, Call-ID and CSeq.
+std::optional<std::string> merge_key(const Message& m) {
+  auto to = m.first_as(HeaderId::kTo, parse_name_addr_view);
+  auto from = m.first_as(HeaderId::kFrom, parse_name_addr_view);
+  auto cseq = m.cseq();
+  if (!to || !to->tag.empty() || !from || !cseq || !m.call_id()) return std::nullopt;
+  return std::string(from->tag) + "|" + std::string(*m.call_id()) + "|" + cseq->to_string();
+}
+
+}  // namespace
+
+struct TransactionLayer::ServerEntry final : ServerTransactionUser {
+  ServerEntry(TransactionLayer& layer, TransactionId id, std::string key, const Flow& flow)
+      : layer(layer), id(id), key(std::move(key)), flow(flow) {}
+
+  void send(const Message& m) override { layer.send(m, flow); }
+  void on_ack(const Message& ack) override { layer.user_.on_stray(ack, flow); }
+  void on_timeout() override {}          // Timer H: the peer never ACKed our failure response
+  void on_transport_error() override {}  // the connection is gone; nothing else to tell
+
+  bool terminated() const {
+    return invite ? invite->state() == InviteServerTransaction::State::kTerminated
+                  : other->state() == NonInviteServerTransaction::State::kTerminated;
+  }
+  std::optional<TimePoint> next_deadline() const {
+    return invite ? invite->next_deadline() : other->next_deadline();
+  }
+
+  TransactionLayer& layer;
+  TransactionId id;
+  std::string key;
+  std::optional<std::string> merge;
+  Flow flow;
+  std::optional<InviteServerTransaction> invite;
+  std::optional<NonInviteServerTransaction> other;
+};
+
+struct TransactionLayer::ClientEntry final : ClientTransactionUser {
+  ClientEntry(TransactionLayer& layer, const Flow& target, ClientTransactionUser& user)
+      : layer(layer), target(target), user(user) {}
+
+  void send(const Message& m) override {
+    if (!layer.send(m, target)) failed = true;
+  }
+  void on_response(const Message& r) override { user.on_response(r); }
+  void on_timeout() override { user.on_timeout(); }
+  void on_transport_error() override { user.on_transport_error(); }
+
+  bool terminated() const {
+    return invite ? invite->state() == InviteClientTransaction::State::kTerminated
+                  : other->state() == NonInviteClientTransaction::State::kTerminated;
+  }
+  std::optional<TimePoint> next_deadline() const {
+    return invite ? invite->next_deadline() : other->next_deadline();
+  }
+
+  TransactionLayer& layer;
+  Flow target;
+  ClientTransactionUser& user;
+  bool failed = false;
+  std::optional<InviteClientTransaction> invite;
+  std::optional<NonInviteClientTransaction> other;
+};
+
+TransactionLayer::TransactionLayer(boost::asio::io_context& io, User& user,
+                                   const TimerConfig& timers)
+    : user_(user), timers_(timers), timer_(io) {}
+
+TransactionLayer::~TransactionLayer() = default;
+
+void TransactionLayer::add_transport(Transport& transport) {
+  transports_[static_cast<size_t>(transport.kind())] = &transport;
+}
+
+bool TransactionLayer::send(const Message& message, const Flow& flow) {
+  Transport* transport = transports_[static_cast<size_t>(flow.kind)];
+  return transport != nullptr && transport->send(serialize(message), flow);
+}
+
+namespace {
+struct Nesting {
+  explicit Nesting(int& depth) : depth(depth) { ++depth; }
+  ~Nesting() { --depth; }
+  int& depth;
+};
+}  // namespace
+
+void TransactionLayer::settle() {
+  if (depth_ > 0) return;
+  sweep();
+  schedule();
+}
+
+void TransactionLayer::on_message(Message message, const Flow& flow) {
+  {
+    Nesting nesting(depth_);
+    if (message.is_request()) {
+      on_request(std::move(message), flow);
+    } else {
+      on_response(message, flow);
+    }
+  }
+  settle();
+}
+
+void TransactionLayer::on_request(Message request, const Flow& flow) {
+  const std::string method = request.method();
+  const bool ack = method == "ACK";
+  const std::string key = server_key(request, ack ? "INVITE" : method);
+  if (auto it = server_.find(key); it != server_.end()) {
+    ServerEntry& e = *it->second;
+    if (e.invite) {
+      e.invite->on_request(request, now());
+    } else if (!ack) {
+      e.other->on_request(request, now());
+    }
+    return;
+  }
+  if (ack) return user_.on_stray(request, flow);  // the ACK for a 2xx: dialog business
+  const auto merge = merge_key(request);
+  if (merge) {
+    if (auto m = merge_keys_.find(*merge); m != merge_keys_.end() && server_.contains(m->second)) {
+      send(make_response(request, 482, "Loop Detected (merged request)", random_token(10)), flow);
+      return;
+    }
+  }
+  const TransactionId id = next_id_++;
+  auto entry = std::make_unique<ServerEntry>(*this, id, key, flow);
+  if (method == "INVITE") {
+    entry->invite.emplace(request, reliability(flow), timers_, *entry);
+  } else {
+    entry->other.emplace(request, reliability(flow), timers_, *entry);
+  }
+  if (merge) {
+    entry->merge = *merge;
+    merge_keys_[*merge] = key;
+  }
+  server_ids_[id] = key;
+  server_.emplace(key, std::move(entry));
+  user_.on_request(id, request, flow);
+}
+
+void TransactionLayer::on_response(const Message& response, const Flow& flow) {
+  auto it = client_.find(client_key(response));
+  if (it == client_.end()) return user_.on_stray(response, flow);
+  ClientEntry& e = *it->second;
+  if (e.invite) {
+    e.invite->on_response(response, now());
+  } else {
+    e.other->on_response(response, now());
+  }
+}
+
+bool TransactionLayer::respond(TransactionId id, Message response) {
+  auto key = server_ids_.find(id);
+  if (key == server_ids_.end()) return false;
+  {
+    Nesting nesting(depth_);
+    ServerEntry& e = *server_.at(key->second);
+    if (e.invite) {
+      e.invite->respond(std::move(response), now());
+    } else {
+      e.other->respond(std::move(response), now());
+    }
+  }
+  settle();
+  return true;
+}
+
+std::optional<TransactionId> TransactionLayer::invite_for_cancel(const Message& cancel) const {
+  auto it = server_.find(server_key(cancel, "INVITE"));
+  if (it == server_.end() || !it->second->invite) return std::nullopt;
+  return it->second->id;
+}
+
+Result<TransactionId> TransactionLayer::send_request(Message request, const Flow& target,
+                                                     ClientTransactionUser& user) {
+  auto via = request.first_as(HeaderId::kVia, parse_via_view);
+  if (!via || !via->branch.starts_with("z9hG4bK")) {
+    return Error{"a request sent by a transaction needs a top Via with an RFC 3261 branch"};
+  }
+  const std::string key = client_key(request);
+  if (client_.contains(key)) return Error{"a transaction with this branch already exists"};
+  Nesting nesting(depth_);
+  auto entry = std::make_unique<ClientEntry>(*this, target, user);
+  if (request.method() == "INVITE") {
+    entry->invite.emplace(std::move(request), reliability(target), timers_, *entry, now());
+  } else {
+    entry->other.emplace(std::move(request), reliability(target), timers_, *entry, now());
+  }
+  if (entry->failed) {
+    return Error{"cannot send to " + std::string(transport_name(target.kind)) + ":" +
+                 target.remote.to_string()};
+  }
+  const TransactionId id = next_id_++;
+  client_.emplace(key, std::move(entry));
+  if (depth_ == 1) schedule();
+  return id;
+}
+
+void TransactionLayer::sweep() {
+  for (auto it = server_.begin(); it != server_.end();) {
+    if (it->second->terminated()) {
+      server_ids_.erase(it->second->id);
+      if (it->second->merge) merge_keys_.erase(*it->second->merge);
+      it = server_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  std::erase_if(client_, [](const auto& kv) { return kv.second->terminated(); });
+}
+
+// One timer for all transactions, set to the earliest deadline. A linear scan: transaction
+// counts on the signaling thread are small; a heap can replace it when measurements say so.
+void TransactionLayer::schedule() {
+  std::optional<TimePoint> earliest;
+  auto consider = [&](std::optional<TimePoint> t) {
+    if (t && (!earliest || *t < *earliest)) earliest = t;
+  };
+  for (const auto& [key, e] : server_) consider(e->next_deadline());
+  for (const auto& [key, e] : client_) consider(e->next_deadline());
+  if (!earliest) {
+    timer_.cancel();
+    return;
+  }
+  timer_.expires_at(*earliest);
+  timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) tick();
+  });
+}
+
+void TransactionLayer::tick() {
+  {
+    Nesting nesting(depth_);
+    const TimePoint t = now();
+    // Collect first: a callback may start new transactions while we iterate.
+    std::vector<ServerEntry*> servers;
+    std::vector<ClientEntry*> clients;
+    for (auto& [key, e] : server_) servers.push_back(e.get());
+    for (auto& [key, e] : client_) clients.push_back(e.get());
+    for (ServerEntry* e : servers) {
+      if (e->invite) e->invite->on_tick(t);
+      if (e->other) e->other->on_tick(t);
+    }
+    for (ClientEntry* e : clients) {
+      if (e->invite) e->invite->on_tick(t);
+      if (e->other) e->other->on_tick(t);
+    }
+  }
+  settle();
+}
+
+}  // namespace tandem::sip

@@ -1,0 +1,82 @@
+// The transaction layer: matches incoming messages to transactions (RFC 3261 §17.1.3, §17.2.3,
+// with the RFC 2543 fallback), owns the transactions and drives their timers on the signaling
+// thread's io_context, detects merged requests (§8.2.2.2), and hands new requests and stray
+// messages to its user.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "sip/transaction_common.hpp"
+#include "sip/transport.hpp"
+
+namespace tandem::sip {
+
+using TransactionId = uint64_t;
+
+class TransactionLayer final : public TransportUser {
+ public:
+  class User {
+   public:
+    virtual ~User() = default;
+    // A new request (never a retransmission). Answer with respond(id, ...).
+    virtual void on_request(TransactionId id, const Message& request, const Flow& flow) = 0;
+    // Messages no transaction owns: ACK for a 2xx, 2xx retransmissions after the client
+    // transaction ended (§13.2.2.4, RFC 6026). The dialog layer deals with them.
+    virtual void on_stray(const Message& message, const Flow& flow) = 0;
+  };
+
+  TransactionLayer(boost::asio::io_context& io, User& user, const TimerConfig& timers = {});
+  ~TransactionLayer() override;
+
+  // The transport responses and requests of `kind` go out on.
+  void add_transport(Transport& transport);
+
+  // Server side. False when the transaction no longer exists.
+  bool respond(TransactionId id, Message response);
+  // The INVITE server transaction a CANCEL refers to (§9.2), if it still exists.
+  std::optional<TransactionId> invite_for_cancel(const Message& cancel) const;
+
+  // Client side: starts a transaction for `request` toward `target` (its top Via must carry an
+  // RFC 3261 branch). `user` must outlive the transaction.
+  Result<TransactionId> send_request(Message request, const Flow& target,
+                                     ClientTransactionUser& user);
+
+  size_t size() const { return server_.size() + client_.size(); }
+
+  // TransportUser
+  void on_message(Message message, const Flow& flow) override;
+
+ private:
+  struct ServerEntry;
+  struct ClientEntry;
+
+  void on_request(Message request, const Flow& flow);
+  void on_response(const Message& response, const Flow& flow);
+  bool send(const Message& message, const Flow& flow);
+  // Removes ended transactions and re-arms the timer, but only once the outermost call returns:
+  // user callbacks may re-enter the layer while a transaction is still on the stack.
+  void settle();
+  void sweep();
+  void schedule();
+  void tick();
+  TimePoint now() const { return SteadyClock::now(); }
+
+  User& user_;
+  TimerConfig timers_;
+  boost::asio::steady_timer timer_;
+  Transport* transports_[5] = {};
+  TransactionId next_id_ = 1;
+  int depth_ = 0;  // nesting of public entry points currently running
+  std::unordered_map<std::string, std::unique_ptr<ServerEntry>> server_;  // by matching key
+  std::unordered_map<std::string, std::unique_ptr<ClientEntry>> client_;
+  std::unordered_map<TransactionId, std::string> server_ids_;  // id -> key
+  std::unordered_map<std::string, std::string> merge_keys_;    // §8.2.2.2 -> key
+};
+
+}  // namespace tandem::sip
