@@ -13,8 +13,9 @@ packages=(
   libcli11-dev nlohmann-json3-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libosip2-dev libsrtp2-dev
-  # third-party peers for interop tests (coturn: turnutils_stunclient; sip-tester: SIPp)
-  coturn sip-tester
+  # third-party peers for interop tests (coturn: turnutils_stunclient; sip-tester: SIPp;
+  # tshark: Wireshark's RTCP dissector)
+  coturn sip-tester tshark
 )
 
 missing=()
