@@ -42,7 +42,7 @@ for t in u1 t1; do
   run "invite-unknown-$t" invite 404 $t "$port" -s nobody
   run "invite-offline-$t" invite 480 $t "$port" -s 1001
   run "invite-registered-$t" invite 501 $t "$port" -s 1000
-  run "unregister-$t" register 200 $t "$port" -s 1000 -au 1000 -ap secret1000 -key expires 0
+  run "unregister-$t" unregister 200 $t "$port" -s 1000 -au 1000 -ap secret1000
   run "invite-after-unregister-$t" invite 480 $t "$port" -s 1000
 done
 [[ $failures -eq 0 ]] && echo "all tandem-pbx SIPp scenarios passed"
