@@ -16,7 +16,14 @@ packages=(
   # third-party peers for interop tests (coturn: turnutils_stunclient; sip-tester: SIPp;
   # tshark: Wireshark's RTCP dissector)
   coturn sip-tester tshark
+  # browser tests: Debian's Chromium driven by playwright-core (npm)
+  chromium
 )
+# Node.js and npm drive the browser and JsSIP tests. Keep an existing Node (the image may ship a
+# newer one than Debian's); install Debian's only when there is none.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

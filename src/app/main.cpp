@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "app/echo_command.hpp"
 #include "app/sip_lint.hpp"
 
 int main(int argc, char** argv) {
@@ -16,7 +17,11 @@ int main(int argc, char** argv) {
   lint->add_option("file", lint_path, "File holding the message, or - for standard input")
       ->capture_default_str();
 
+  tandem::app::EchoOptions echo_options;
+  CLI::App* echo = tandem::app::add_echo_subcommand(app, echo_options);
+
   CLI11_PARSE(app, argc, argv);
+  if (echo->parsed()) return tandem::app::run_echo(echo_options, std::cout, std::cerr);
   if (lint->parsed()) return tandem::app::run_sip_lint(lint_path, std::cout, std::cerr);
   return 0;
 }

@@ -1,0 +1,21 @@
+// Where a WebRtcTransport sends: the worker's shared UDP socket (batched). The bytes are copied
+// before the call returns.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "ice/endpoint.hpp"
+
+namespace tandem::media {
+
+class DatagramSink {
+ public:
+  virtual void send_datagram(std::span<const uint8_t> datagram,
+                             const ice::Endpoint& to) noexcept = 0;
+
+ protected:
+  ~DatagramSink() = default;
+};
+
+}  // namespace tandem::media

@@ -1,0 +1,77 @@
+// The plain values the signaling side and a media worker exchange by posting: what a session
+// needs from the browser's SDP, what the worker answers with, and a stats snapshot.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ice/endpoint.hpp"
+#include "media/session_table.hpp"
+
+namespace tandem::media {
+
+enum class MediaKind : uint8_t { kAudio, kVideo };
+
+// One accepted RTP m= section of the BUNDLE.
+struct StreamParams {
+  std::string mid;
+  MediaKind kind = MediaKind::kAudio;
+  uint32_t clock_rate = 48000;
+  std::vector<uint8_t> payload_types;  // accepted payload types of this section
+  std::vector<uint32_t> remote_ssrcs;  // the browser's a=ssrc ids (may be empty)
+  uint32_t local_ssrc = 0;             // what we send this section's echo with
+  bool echo = true;                    // false when the answer does not send on this section
+};
+
+struct SessionParams {
+  std::string remote_ufrag;
+  std::string remote_pwd;
+  std::string remote_fingerprint_alg;  // "sha-256"
+  std::string remote_fingerprint;      // "AB:CD:..."
+  std::string cname = "tandem-echo";   // our RTCP SDES CNAME
+  std::vector<StreamParams> streams;
+};
+
+// The worker's reply to a session creation.
+struct SessionInfo {
+  SessionId id = 0;
+  uint32_t worker = 0;
+  std::string local_ufrag;
+  std::string local_pwd;
+  std::string fingerprint_sha256;  // "AB:CD:..." of the worker's certificate
+  ice::Endpoint candidate;         // our single host candidate (the worker's port)
+};
+
+struct StreamStats {
+  std::string mid;
+  MediaKind kind = MediaKind::kAudio;
+  uint32_t remote_ssrc = 0;
+  uint32_t local_ssrc = 0;
+  uint64_t packets_received = 0;
+  uint64_t packets_sent = 0;
+  int32_t cumulative_lost = 0;
+  uint32_t jitter = 0;               // timestamp units, as we report it
+  std::optional<double> rtt_ms;      // from the browser's report blocks about our echo
+  uint8_t remote_fraction_lost = 0;  // what the browser reports about our echo
+};
+
+struct SessionStats {
+  SessionId id = 0;
+  uint32_t worker = 0;
+  std::string ice_state;
+  std::string dtls_state;
+  std::string srtp_profile;
+  std::string selected_path;
+  double age_s = 0;
+  std::optional<double> connect_ms;  // creation to SRTP keys
+  uint64_t datagrams_received = 0;
+  uint64_t datagrams_sent = 0;
+  uint64_t rtcp_received = 0;
+  uint64_t rtcp_sent = 0;
+  uint64_t srtp_failures = 0;
+  std::vector<StreamStats> streams;
+};
+
+}  // namespace tandem::media

@@ -1,0 +1,212 @@
+// Pre-call network test against `tandem echo`: offer audio (and optionally video), POST the
+// offer to /api/echo, apply the answer, play the echo, and measure with getStats() and WebAudio.
+// The outcome is shown on the page and left in window.precallResult (for automated tests).
+// Query parameters: ?auto=1 starts at once, &video=1 adds the camera, &seconds=N.
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+
+function setText(id, text, cls) {
+  const el = $(id);
+  el.textContent = text;
+  if (cls !== undefined) el.className = cls;
+}
+
+function status(text) {
+  $('status').textContent = text;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// The strongest frequency of a playing track, by FFT with parabolic peak interpolation.
+async function dominantFrequency(stream, sampleMs = 1000) {
+  const ctx = new AudioContext();
+  await ctx.resume();
+  const source = ctx.createMediaStreamSource(stream);
+  const analyser = ctx.createAnalyser();
+  analyser.fftSize = 16384;
+  analyser.smoothingTimeConstant = 0;
+  source.connect(analyser);
+  await sleep(sampleMs);
+  const spectrum = new Float32Array(analyser.frequencyBinCount);
+  analyser.getFloatFrequencyData(spectrum);
+  const wave = new Float32Array(analyser.fftSize);
+  analyser.getFloatTimeDomainData(wave);
+  let rms = 0;
+  for (const v of wave) rms += v * v;
+  rms = Math.sqrt(rms / wave.length);
+  let peak = 1;
+  for (let i = 2; i < spectrum.length - 1; i++) if (spectrum[i] > spectrum[peak]) peak = i;
+  const a = spectrum[peak - 1], b = spectrum[peak], c = spectrum[peak + 1];
+  const denom = a - 2 * b + c;
+  const offset = denom === 0 ? 0 : (0.5 * (a - c)) / denom;
+  const hz = ((peak + offset) * ctx.sampleRate) / analyser.fftSize;
+  source.disconnect();
+  await ctx.close();
+  return { hz, peakDb: b, rms };
+}
+
+// One getStats() snapshot reduced to what the test reports.
+async function snapshot(pc) {
+  const report = await pc.getStats();
+  const out = { audio: {}, video: {}, pair: null, local: null, remote: null };
+  let pairId = null;
+  report.forEach((s) => {
+    if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
+  });
+  report.forEach((s) => {
+    if (s.type === 'candidate-pair' && (s.id === pairId || (!pairId && s.nominated && s.state === 'succeeded'))) {
+      out.pair = s;
+    }
+    if (s.type === 'inbound-rtp') out[s.kind].inbound = s;
+    if (s.type === 'outbound-rtp') out[s.kind].outbound = s;
+    if (s.type === 'remote-inbound-rtp') out[s.kind].remoteInbound = s;
+  });
+  if (out.pair) {
+    out.local = report.get(out.pair.localCandidateId) || null;
+    out.remote = report.get(out.pair.remoteCandidateId) || null;
+  }
+  return out;
+}
+
+function transportOf(snap) {
+  if (!snap.local) return { protocol: null, relay: false, text: 'unknown' };
+  const relay = snap.local.candidateType === 'relay' || (snap.remote && snap.remote.candidateType === 'relay');
+  const protocol = snap.local.protocol;
+  const text = relay ? `relay (TURN over ${snap.local.relayProtocol || protocol})` : protocol.toUpperCase();
+  return { protocol, relay, text, local: `${snap.local.address}:${snap.local.port}`,
+           remote: snap.remote ? `${snap.remote.address}:${snap.remote.port}` : null };
+}
+
+function verdictOf(r) {
+  if (!r.connected) return { word: 'poor', text: 'No connection: calls will fail on this network.' };
+  if (r.packetsReceived === 0) return { word: 'poor', text: 'Connected but no media came back.' };
+  const rtt = r.rttMs ?? 0, loss = r.lossPercent ?? 0, jitter = r.jitterMs ?? 0;
+  if (rtt <= 150 && loss <= 1 && jitter <= 20) return { word: 'good', text: 'Good: calls should sound clear.' };
+  if (rtt <= 300 && loss <= 5 && jitter <= 50) return { word: 'fair', text: 'Fair: calls may have some glitches.' };
+  return { word: 'poor', text: 'Poor: expect delay or broken audio.' };
+}
+
+async function runTest({ withVideo, seconds }) {
+  const result = { connected: false, transport: null, connectMs: null, rttMs: null, jitterMs: null,
+                   lossPercent: null, packetsReceived: 0, packetsSent: 0, frequencyHz: null,
+                   level: null, verdict: null, error: null, session: null, video: null };
+  window.precallResult = undefined;
+  const started = performance.now();
+  let pc = null;
+  let stream = null;
+  try {
+    status('Asking for the microphone…');
+    stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: withVideo });
+    pc = new RTCPeerConnection({ iceServers: [] });
+    for (const track of stream.getTracks()) pc.addTrack(track, stream);
+    const remote = new MediaStream();
+    const player = new Audio();
+    player.autoplay = true;
+    pc.ontrack = (e) => {
+      remote.addTrack(e.track);
+      if (e.track.kind === 'audio') {
+        player.srcObject = new MediaStream([e.track]);
+        player.play().catch(() => {});
+      } else {
+        const video = $('remote-video');
+        video.hidden = false;
+        video.srcObject = new MediaStream([e.track]);
+        video.play().catch(() => {});
+      }
+    };
+    const connected = new Promise((resolve, reject) => {
+      pc.onconnectionstatechange = () => {
+        if (pc.connectionState === 'connected') resolve();
+        if (pc.connectionState === 'failed') reject(new Error('ICE/DTLS connection failed'));
+      };
+    });
+
+    status('Connecting to the echo service…');
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    const response = await fetch('/api/echo', {
+      method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: pc.localDescription.sdp });
+    const body = await response.json();
+    if (!response.ok) throw new Error(`echo service: ${body.error || response.status}`);
+    result.session = body.session;
+    await pc.setRemoteDescription({ type: 'answer', sdp: body.sdp });
+    await Promise.race([connected, sleep(10000).then(() => { throw new Error('no connection within 10 s'); })]);
+    result.connected = true;
+    result.connectMs = Math.round(performance.now() - started);
+    setText('connected', `Yes (${result.connectMs} ms)`);
+    setText('connect-time', `${result.connectMs} ms`);
+
+    status(`Measuring for ${seconds} s…`);
+    const audioTrack = remote.getAudioTracks()[0];
+    const tone = audioTrack ? dominantFrequency(new MediaStream([audioTrack]), Math.min(2000, seconds * 500)) : null;
+    let snap = null;
+    for (let i = 0; i < seconds; i++) {
+      await sleep(1000);
+      snap = await snapshot(pc);
+      const ri = snap.audio.remoteInbound;
+      setText('rtt', ri && ri.roundTripTime !== undefined ? `${(ri.roundTripTime * 1000).toFixed(1)} ms` : 'waiting…');
+      setText('packets', `${snap.audio.inbound ? snap.audio.inbound.packetsReceived : 0}`);
+    }
+    const t = transportOf(snap);
+    result.transport = t;
+    setText('transport', t.text);
+    const inbound = snap.audio.inbound || {};
+    const ri = snap.audio.remoteInbound || {};
+    result.packetsReceived = inbound.packetsReceived || 0;
+    result.packetsSent = snap.audio.outbound ? snap.audio.outbound.packetsSent : 0;
+    result.rttMs = typeof ri.roundTripTime === 'number' ? ri.roundTripTime * 1000 : null;
+    result.rttMeasurements = ri.roundTripTimeMeasurements ?? null;
+    // Jitter and loss both ways: what the echo service reports about our sending (remote-inbound)
+    // and what we measure on the echo (inbound); the worse one counts.
+    const jitters = [ri.jitter, inbound.jitter].filter((v) => typeof v === 'number');
+    result.jitterMs = jitters.length ? Math.max(...jitters) * 1000 : null;
+    const lostIn = inbound.packetsLost || 0;
+    const lossIn = result.packetsReceived + lostIn > 0 ? (100 * lostIn) / (result.packetsReceived + lostIn) : 0;
+    const lossOut = typeof ri.fractionLost === 'number' ? 100 * ri.fractionLost : 0;
+    result.lossPercent = Math.max(lossIn, lossOut);
+    if (snap.video.inbound) {
+      result.video = { packetsReceived: snap.video.inbound.packetsReceived || 0,
+                       framesDecoded: snap.video.inbound.framesDecoded || 0,
+                       rttMs: snap.video.remoteInbound && typeof snap.video.remoteInbound.roundTripTime === 'number'
+                         ? snap.video.remoteInbound.roundTripTime * 1000 : null };
+    }
+    if (tone) {
+      const f = await tone;
+      result.frequencyHz = f.hz;
+      result.level = f.rms;
+      setText('frequency', `${f.hz.toFixed(0)} Hz (level ${(20 * Math.log10(f.rms || 1e-9)).toFixed(0)} dBFS)`);
+    }
+    setText('rtt', result.rttMs === null ? 'not reported' : `${result.rttMs.toFixed(1)} ms`);
+    setText('jitter', result.jitterMs === null ? 'not reported' : `${result.jitterMs.toFixed(1)} ms`);
+    setText('loss', `${result.lossPercent.toFixed(1)} %`);
+    setText('packets', `${result.packetsReceived}`);
+  } catch (e) {
+    result.error = String(e && e.message ? e.message : e);
+    if (!result.connected) setText('connected', 'No');
+    status(`Test failed: ${result.error}`);
+  } finally {
+    const v = verdictOf(result);
+    result.verdict = v.word;
+    setText('verdict', v.text, v.word);
+    if (!result.error) status('Test finished.');
+    if (pc) pc.close();
+    $('remote-video').hidden = true;  // its track ended with the connection
+    if (stream) stream.getTracks().forEach((track) => track.stop());
+    if (result.session) fetch(`/api/echo/${result.session}`, { method: 'DELETE' }).catch(() => {});
+    window.precallResult = result;
+  }
+  return result;
+}
+
+$('controls').addEventListener('submit', (e) => {
+  e.preventDefault();
+  $('start').disabled = true;
+  runTest({ withVideo: $('with-video').checked, seconds: Number($('duration').value) || 5 })
+    .finally(() => { $('start').disabled = false; });
+});
+
+const params = new URLSearchParams(location.search);
+if (params.get('video') === '1') $('with-video').checked = true;
+if (params.get('seconds')) $('duration').value = params.get('seconds');
+if (params.get('auto') === '1') $('controls').requestSubmit();
