@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "ice/byte_io.hpp"
+#include "common/byte_io.hpp"
 #include "ice/crc32.hpp"
 
 namespace tandem::ice {

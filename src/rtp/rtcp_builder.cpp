@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "rtp/byte_io.hpp"
+#include "common/byte_io.hpp"
 #include "rtp/rtcp_sdes.hpp"
 
 namespace tandem::rtp {

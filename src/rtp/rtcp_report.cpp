@@ -1,6 +1,6 @@
 #include "rtp/rtcp_report.hpp"
 
-#include "rtp/byte_io.hpp"
+#include "common/byte_io.hpp"
 
 namespace tandem::rtp {
 

@@ -1,6 +1,6 @@
 #include "rtp/telephone_event.hpp"
 
-#include "rtp/byte_io.hpp"
+#include "common/byte_io.hpp"
 
 namespace tandem::rtp {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "ice/byte_io.hpp"
+#include "common/byte_io.hpp"
 #include "ice/crc32.hpp"
 #include "rfc5769_vectors.hpp"
 

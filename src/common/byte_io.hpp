@@ -1,13 +1,17 @@
-// Explicit big-endian (network byte order) loads and stores for STUN fields (RFC 8489 §5);
-// packet bytes are never reinterpret_cast to structs.
+// Explicit big-endian (network byte order) loads and stores for packet fields (STUN, RTP, RTCP,
+// SRTP); packet bytes are never reinterpret_cast to packed structs (DESIGN.md §8).
 #pragma once
 
 #include <cstdint>
 
-namespace tandem::ice {
+namespace tandem {
 
 constexpr uint16_t load_be16(const uint8_t* p) noexcept {
   return static_cast<uint16_t>((p[0] << 8) | p[1]);
+}
+
+constexpr uint32_t load_be24(const uint8_t* p) noexcept {
+  return (uint32_t{p[0]} << 16) | (uint32_t{p[1]} << 8) | uint32_t{p[2]};
 }
 
 constexpr uint32_t load_be32(const uint8_t* p) noexcept {
@@ -23,6 +27,12 @@ constexpr void store_be16(uint8_t* p, uint16_t v) noexcept {
   p[1] = static_cast<uint8_t>(v);
 }
 
+constexpr void store_be24(uint8_t* p, uint32_t v) noexcept {
+  p[0] = static_cast<uint8_t>(v >> 16);
+  p[1] = static_cast<uint8_t>(v >> 8);
+  p[2] = static_cast<uint8_t>(v);
+}
+
 constexpr void store_be32(uint8_t* p, uint32_t v) noexcept {
   p[0] = static_cast<uint8_t>(v >> 24);
   p[1] = static_cast<uint8_t>(v >> 16);
@@ -35,4 +45,4 @@ constexpr void store_be64(uint8_t* p, uint64_t v) noexcept {
   store_be32(p + 4, static_cast<uint32_t>(v));
 }
 
-}  // namespace tandem::ice
+}  // namespace tandem
