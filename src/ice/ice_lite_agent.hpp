@@ -17,7 +17,7 @@
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "ice/endpoint.hpp"
-#include "ice/hmac_sha1.hpp"
+#include "common/hmac_sha1.hpp"
 #include "ice/ice_listener.hpp"
 #include "ice/ice_types.hpp"
 #include "ice/stun_view.hpp"

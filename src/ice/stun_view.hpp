@@ -14,7 +14,7 @@
 #include <string_view>
 
 #include "ice/endpoint.hpp"
-#include "ice/hmac_sha1.hpp"
+#include "common/hmac_sha1.hpp"
 #include "ice/stun_constants.hpp"
 
 namespace tandem::ice {

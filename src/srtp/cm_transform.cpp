@@ -65,7 +65,7 @@ bool CmTransform::unprotect_rtp(std::span<uint8_t> packet, size_t header_len, ui
                                 uint64_t index, std::span<const uint8_t> tag) noexcept {
   uint8_t roc[4];
   store_be32(roc, static_cast<uint32_t>(index >> 16));
-  uint8_t computed[HmacSha1::kDigestLen];
+  uint8_t computed[HmacSha1::kDigestSize];
   const auto expected = std::span(computed).first(tag.size());
   // §3.3 step 5: authenticate before decrypting; a forged packet leaves the buffer untouched.
   if (!rtp_mac_.compute(packet, roc, expected) || !tag_matches(expected, tag)) return false;
@@ -89,7 +89,7 @@ bool CmTransform::unprotect_rtcp(std::span<uint8_t> packet, uint32_t ssrc, uint3
                                  std::span<const uint8_t> tag) noexcept {
   uint8_t word[4];
   store_be32(word, e_index);
-  uint8_t computed[HmacSha1::kDigestLen];
+  uint8_t computed[HmacSha1::kDigestSize];
   const auto expected = std::span(computed).first(tag.size());
   if (!rtcp_mac_.compute(packet, word, expected) || !tag_matches(expected, tag)) return false;
   if ((e_index >> 31) == 0) return true;  // E = 0: sent unencrypted, authenticated only

@@ -9,7 +9,7 @@
 
 #include "common/result.hpp"
 #include "srtp/aes_ctr.hpp"
-#include "srtp/hmac_sha1.hpp"
+#include "common/hmac_sha1.hpp"
 #include "srtp/key_derivation.hpp"
 #include "srtp/profile.hpp"
 

@@ -11,7 +11,7 @@
 
 #include "common/clock.hpp"
 #include "ice/endpoint.hpp"
-#include "ice/hmac_sha1.hpp"
+#include "common/hmac_sha1.hpp"
 #include "ice/ice_listener.hpp"
 #include "ice/stun_builder.hpp"
 

@@ -1,8 +1,10 @@
-#include "ice/hmac_sha1.hpp"
+#include "common/hmac_sha1.hpp"
 
 #include <openssl/core_names.h>
 
-namespace tandem::ice {
+#include <algorithm>
+
+namespace tandem {
 
 namespace {
 struct MacFree {
@@ -33,16 +35,22 @@ Result<HmacSha1> HmacSha1::create(std::string_view key) {
 }
 
 bool HmacSha1::compute(std::span<const uint8_t> part1, std::span<const uint8_t> part2,
-                       Digest& out) const noexcept {
+                       std::span<uint8_t> out) const noexcept {
+  if (out.size() > kDigestSize) return false;
   // Re-initialising with a null key restarts HMAC with the key schedule already set. In OpenSSL
   // 3.0 this duplicates the inner and outer SHA-1 states (two small allocations inside libcrypto,
   // measured in allocation_test.cpp); nothing else is allocated.
   EVP_MAC_CTX* ctx = ctx_.get();
+  Digest full;
   size_t len = 0;
-  return EVP_MAC_init(ctx, nullptr, 0, nullptr) == 1 &&
-         EVP_MAC_update(ctx, part1.data(), part1.size()) == 1 &&
-         EVP_MAC_update(ctx, part2.data(), part2.size()) == 1 &&
-         EVP_MAC_final(ctx, out.data(), &len, out.size()) == 1 && len == kDigestSize;
+  if (EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1 ||
+      EVP_MAC_update(ctx, part1.data(), part1.size()) != 1 ||
+      EVP_MAC_update(ctx, part2.data(), part2.size()) != 1 ||
+      EVP_MAC_final(ctx, full.data(), &len, full.size()) != 1 || len != kDigestSize) {
+    return false;
+  }
+  std::copy_n(full.begin(), out.size(), out.begin());
+  return true;
 }
 
-}  // namespace tandem::ice
+}  // namespace tandem

@@ -1,6 +1,6 @@
-// HMAC-SHA1 (RFC 2104) for STUN MESSAGE-INTEGRITY (RFC 8489 §14.5) through OpenSSL 3's EVP_MAC,
-// keyed once (with the ICE password, RFC 8489 §9.1.1 short-term credentials) and reused for
-// every message. Move-only.
+// HMAC-SHA1 (RFC 2104) through OpenSSL 3's EVP_MAC, keyed once and reused for every packet:
+// STUN MESSAGE-INTEGRITY (RFC 8489 §14.5, keyed with the ICE password) and the SRTP/SRTCP
+// authentication tag (RFC 3711 §4.2.1, keyed per session). Move-only.
 #pragma once
 
 #include <openssl/evp.h>
@@ -13,21 +13,22 @@
 
 #include "common/result.hpp"
 
-namespace tandem::ice {
+namespace tandem {
 
 class HmacSha1 {
  public:
   static constexpr size_t kDigestSize = 20;
   using Digest = std::array<uint8_t, kDigestSize>;
 
-  // key: for short-term credentials the password bytes as is (OpaqueString-prepared passwords
-  // are plain ASCII for ICE: ice-char is ALPHA / DIGIT / "+" / "/").
+  // For STUN short-term credentials the key is the password bytes as is (ICE passwords are
+  // plain ASCII: ice-char is ALPHA / DIGIT / "+" / "/").
   static Result<HmacSha1> create(std::span<const uint8_t> key);
   static Result<HmacSha1> create(std::string_view key);
 
-  // HMAC(key, part1 || part2). False only if OpenSSL fails.
+  // The leading out.size() (at most 20) bytes of HMAC(key, part1 || part2), so truncated SRTP
+  // tags need no copy by the caller. False only if OpenSSL fails.
   bool compute(std::span<const uint8_t> part1, std::span<const uint8_t> part2,
-               Digest& out) const noexcept;
+               std::span<uint8_t> out) const noexcept;
 
  private:
   struct CtxFree {
@@ -40,4 +41,4 @@ class HmacSha1 {
   CtxPtr ctx_;
 };
 
-}  // namespace tandem::ice
+}  // namespace tandem
