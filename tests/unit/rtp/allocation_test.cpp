@@ -15,32 +15,7 @@
 #include "rtp/sender_stats.hpp"
 #include "rtp/seq_ts_rewriter.hpp"
 #include "rtp/telephone_event.hpp"
-
-namespace {
-long g_allocations = 0;
-void* counted(size_t n) {
-  ++g_allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-}  // namespace
-
-void* operator new(size_t n) { return counted(n); }
-void* operator new[](size_t n) { return counted(n); }
-void* operator new(size_t n, const std::nothrow_t&) noexcept {
-  ++g_allocations;
-  return std::malloc(n == 0 ? 1 : n);
-}
-void* operator new[](size_t n, const std::nothrow_t&) noexcept {
-  ++g_allocations;
-  return std::malloc(n == 0 ? 1 : n);
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
-void operator delete[](void* p, size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+#include "support/allocation_counter.hpp"
 
 namespace tandem::rtp {
 namespace {
@@ -57,7 +32,7 @@ TEST(Allocation, PacketPathAllocatesNothing) {
   const NtpClock clock(TimePoint{}, NtpTime{3908988800u, 0});
   long parsed = 0;
 
-  const long before = g_allocations;
+  const long before = tandem::test::cxx_allocations();
   for (uint32_t i = 0; i < 10000; ++i) {
     const TimePoint now = TimePoint{} + 20ms * i;
     auto view = RtpPacketView::parse(rtp);
@@ -91,7 +66,7 @@ TEST(Allocation, PacketPathAllocatesNothing) {
       }
     }
   }
-  EXPECT_EQ(g_allocations - before, 0);
+  EXPECT_EQ(tandem::test::cxx_allocations() - before, 0);
   EXPECT_GT(parsed, 0);
 }
 

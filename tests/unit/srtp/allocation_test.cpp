@@ -9,51 +9,8 @@
 #include <vector>
 
 #include "session_helpers.hpp"
+#include "support/allocation_counter.hpp"
 #include "test_packets.hpp"
-
-namespace {
-
-long g_cxx_allocations = 0;
-long g_openssl_allocations = 0;
-
-void* counting_malloc(size_t n, const char*, int) {
-  ++g_openssl_allocations;
-  return std::malloc(n);
-}
-void* counting_realloc(void* p, size_t n, const char*, int) {
-  ++g_openssl_allocations;
-  return std::realloc(p, n);
-}
-void counting_free(void* p, const char*, int) { std::free(p); }
-
-// Must run before libcrypto allocates anything; static initialisation precedes main().
-const bool g_openssl_hooked =
-    CRYPTO_set_mem_functions(counting_malloc, counting_realloc, counting_free) == 1;
-
-void* counted_new(size_t n) {
-  ++g_cxx_allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-
-}  // namespace
-
-void* operator new(size_t n) { return counted_new(n); }
-void* operator new[](size_t n) { return counted_new(n); }
-void* operator new(size_t n, const std::nothrow_t&) noexcept {
-  ++g_cxx_allocations;
-  return std::malloc(n == 0 ? 1 : n);
-}
-void* operator new[](size_t n, const std::nothrow_t&) noexcept {
-  ++g_cxx_allocations;
-  return std::malloc(n == 0 ? 1 : n);
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
-void operator delete[](void* p, size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace tandem::srtp {
 namespace {
@@ -92,19 +49,20 @@ TEST_P(Allocation, WarmPacketPathAllocatesNothing) {
   };
   ASSERT_TRUE(loop(10, 65000));  // warm up: first SSRC insertion, lazy OpenSSL state
 
-  const long cxx_before = g_cxx_allocations;
-  const long ossl_before = g_openssl_allocations;
+  const long cxx_before = tandem::test::cxx_allocations();
+  const long ossl_before = tandem::test::openssl_allocations();
   ASSERT_TRUE(loop(kRounds, 65010));  // crosses the sequence wrap
-  const long cxx = g_cxx_allocations - cxx_before;
-  const long ossl = g_openssl_allocations - ossl_before;
+  const long cxx = tandem::test::cxx_allocations() - cxx_before;
+  const long ossl = tandem::test::openssl_allocations() - ossl_before;
 
   EXPECT_EQ(cxx, 0) << "C++ allocations on the packet path";
   const double per_op = static_cast<double>(ossl) / (4.0 * kRounds);
-  std::printf("[ info ] %s: OpenSSL allocations per protect/unprotect: %.2f%s\n",
-              std::string(profile_info(GetParam()).sdes_name).c_str(), per_op,
-              g_openssl_hooked ? "" : " (hook not installed, not measured)");
+  std::printf(
+      "[ info ] %s: OpenSSL allocations per protect/unprotect: %.2f%s\n",
+      std::string(profile_info(GetParam()).sdes_name).c_str(), per_op,
+      tandem::test::openssl_allocations_counted() ? "" : " (hook not installed, not measured)");
   RecordProperty("openssl_allocations_per_op", std::to_string(per_op));
-  if (!g_openssl_hooked) return;
+  if (!tandem::test::openssl_allocations_counted()) return;
   if (profile_info(GetParam()).aead) {
     EXPECT_EQ(ossl, 0) << "AES-GCM path allocates inside OpenSSL";
   } else {
