@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
   o.pwd.clear();
   write(dir, "check-no-integrity", test::make_check(o));
 
-  const HmacSha1 key = HmacSha1::create(test::kRfc5769Password).value();
+  const tandem::HmacSha1 key = tandem::HmacSha1::create(test::kRfc5769Password).value();
   std::vector<uint8_t> out(128);
   const uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
   out.resize(build_binding_success(out, test::kRfc5769TransactionId, Endpoint::ipv6(v6, 9), key));

@@ -18,7 +18,7 @@ using namespace tandem::ice;
 constexpr std::string_view kPassword = "VOkJxbRl1RmTxUk/WvJxBt";
 
 struct Harness {
-  HmacSha1 key = HmacSha1::create(kPassword).value();
+  tandem::HmacSha1 key = tandem::HmacSha1::create(kPassword).value();
   IceLiteAgent agent = make_agent();
 
   static IceLiteAgent make_agent() {
