@@ -4,7 +4,7 @@
 JOBS ?= $(shell nproc)
 export TANDEM_FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build test test-release test-fuzz bench format clean
+.PHONY: all deps build test test-release test-fuzz bench bench-pbx format clean
 
 all: build
 
@@ -27,6 +27,14 @@ test: test-release test-fuzz
 
 bench: build
 	./build/release/bench/tandem_bench_sip_parse
+	./build/release/bench/tandem_bench_srtp
+	./build/release/bench/tandem_bench_passthrough
+	./build/release/bench/tandem_bench_webrtc_echo
+	./build/release/bench/tandem_bench_dtls_handshake
+	./bench/pbx_load.sh ./build/release/tools/tandem-pbx/tandem-pbx
+
+bench-pbx: build
+	./bench/pbx_load.sh ./build/release/tools/tandem-pbx/tandem-pbx
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

@@ -11,13 +11,22 @@ packages=(
   # libraries (see docs/architecture.md for why each one)
   libboost-dev libboost-system-dev libssl-dev libspdlog-dev libfmt-dev
   libcli11-dev nlohmann-json3-dev
+  # Opus encode/decode (src/codec)
+  libopus-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libosip2-dev libsrtp2-dev
-  # third-party peers for interop tests (coturn: turnutils_stunclient; sip-tester: SIPp;
-  # tshark: Wireshark's RTCP dissector)
+  # spandsp: an independent G.711 implementation the codec tests check ours against
+  libspandsp-dev
+  # third-party peers for interop tests (coturn: turnutils_stunclient, turnserver for the relay
+  # e2e; sip-tester: SIPp; tshark: Wireshark's RTCP dissector)
   coturn sip-tester tshark
   # browser tests: Debian's Chromium driven by playwright-core (npm)
   chromium
+  # RFC 3263 target resolution: c-ares (asynchronous NAPTR/SRV/A/AAAA lookups) and dnsmasq, the
+  # name server its interop test serves records from
+  libc-ares-dev dnsmasq-base
+  # Kamailio: the registrar/proxy tandem-ua registers to and calls through (UDP, TCP, TLS)
+  kamailio kamailio-tls-modules
 )
 # Node.js and npm drive the browser and JsSIP tests. Keep an existing Node (the image may ship a
 # newer one than Debian's); install Debian's only when there is none.

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "http/http_server.hpp"
 #include "http/static_files.hpp"
 #include "media/echo_sdp.hpp"
+#include "media/ice_tcp_acceptor.hpp"
 #include "media/media_worker.hpp"
 #include "sdp/parser.hpp"
 #include "sdp/serializer.hpp"
@@ -55,12 +57,15 @@ json stats_json(const media::SessionStats& s) {
             {"dtls", s.dtls_state},
             {"srtp_profile", s.srtp_profile},
             {"selected_path", s.selected_path},
+            {"selected_transport", s.selected_transport},
             {"age_s", s.age_s},
             {"datagrams_received", s.datagrams_received},
             {"datagrams_sent", s.datagrams_sent},
             {"rtcp_received", s.rtcp_received},
             {"rtcp_sent", s.rtcp_sent},
             {"srtp_failures", s.srtp_failures},
+            {"srtp_replays", s.srtp_replays},
+            {"srtp_auth_failures", s.srtp_auth_failures},
             {"streams", std::move(streams)}};
   j["connect_ms"] = s.connect_ms ? json(*s.connect_ms) : json(nullptr);
   return j;
@@ -72,6 +77,8 @@ struct EchoService {
   asio::io_context io;
   std::vector<std::unique_ptr<media::MediaWorker>> workers;
   size_t next_worker = 0;
+  std::unique_ptr<media::IceTcpAcceptor> tcp;  // the shared ICE-TCP port, or none
+  std::vector<ice::Endpoint> tcp_candidates;   // its announced addresses (transport TCP)
   std::unique_ptr<http::StaticFiles> files;
 
   void post_offer(const HttpRequest& request, Reply reply) {
@@ -107,11 +114,13 @@ struct EchoService {
     media::SessionParams params = shared_plan->params;
     worker.create_session(
         std::move(params), io.get_executor(),
-        [reply = std::move(reply), shared_plan, shared_offer](Result<media::SessionInfo> info) {
+        [reply = std::move(reply), shared_plan, shared_offer,
+         tcp = tcp_candidates](Result<media::SessionInfo> info) {
           if (!info) {
             reply(json_error(503, "cannot create the media session: " + info.error().reason));
             return;
           }
+          info->candidates.insert(info->candidates.end(), tcp.begin(), tcp.end());
           const auto answer = media::build_echo_answer(*shared_offer, *shared_plan, *info);
           json body = {{"type", "answer"},
                        {"sdp", sdp::serialize_sdp(answer)},
@@ -148,8 +157,18 @@ struct EchoService {
       json workers = json::array();
       size_t pending = 0;
       Reply reply;
+      json ice_tcp = nullptr;
     };
     auto gather = std::make_shared<Gather>();
+    if (tcp) {
+      const media::IceTcpAcceptorCounters& c = tcp->counters();
+      gather->ice_tcp = {{"accepted", c.accepted},
+                         {"handed_over", c.handed_over},
+                         {"rejected_not_stun", c.rejected_not_stun},
+                         {"rejected_unknown_ufrag", c.rejected_unknown_ufrag},
+                         {"timeouts", c.timeouts},
+                         {"over_limit", c.over_limit}};
+    }
     gather->pending = workers.size();
     gather->reply = std::move(reply);
     for (auto& worker : workers) {
@@ -164,10 +183,20 @@ struct EchoService {
                                    {"dropped_unknown_ufrag", c.dropped_unknown_ufrag},
                                    {"dropped_unknown_path", c.dropped_unknown_path},
                                    {"dropped_unknown_class", c.dropped_unknown_class},
+                                   {"dropped_bad_stun", c.dropped_bad_stun},
                                    {"sessions_created", c.sessions_created},
-                                   {"sessions_destroyed", c.sessions_destroyed}});
+                                   {"sessions_destroyed", c.sessions_destroyed},
+                                   {"tcp_connections_adopted", c.tcp.connections_adopted},
+                                   {"tcp_connections_rejected", c.tcp.connections_rejected},
+                                   {"tcp_connections_closed", c.tcp.connections_closed},
+                                   {"tcp_oversize_frames", c.tcp.oversize_frames},
+                                   {"tcp_frames_received", c.tcp.frames_received},
+                                   {"tcp_frames_sent", c.tcp.frames_sent},
+                                   {"tcp_send_dropped", c.tcp.send_dropped}});
         if (--gather->pending == 0) {
-          json body = {{"sessions", gather->sessions}, {"workers", gather->workers}};
+          json body = {{"sessions", gather->sessions},
+                       {"workers", gather->workers},
+                       {"ice_tcp", gather->ice_tcp}};
           gather->reply(HttpResponse::json(200, body.dump(2)));
         }
       });
@@ -192,6 +221,49 @@ bool split_host_port(const std::string& text, std::string& host, uint16_t& port)
   return !host.empty();
 }
 
+std::optional<ice::Endpoint> tcp_endpoint(const std::string& address, uint16_t port) {
+  const bool v6 = address.find(':') != std::string::npos;
+  const auto e =
+      ice::Endpoint::parse((v6 ? "[" + address + "]" : address) + ":" + std::to_string(port));
+  if (!e) return std::nullopt;
+  return e->with_transport(ice::Endpoint::Transport::kTcp);
+}
+
+// The shared ICE-TCP port on the media addresses; connections go to the worker their first
+// check's ufrag names. Fills service.tcp and the announced TCP candidates.
+bool start_ice_tcp(EchoService& service, const EchoOptions& options, const std::string& media_host,
+                   uint16_t media_port, std::ostream& err) {
+  media::IceTcpAcceptorConfig config;
+  config.addresses.push_back(media_host);
+  if (!options.media6.empty()) config.addresses.push_back(options.media6);
+  config.port = options.tcp_port < 0 ? media_port : static_cast<uint16_t>(options.tcp_port);
+  config.max_frame = media::MediaWorker::kMaxDatagram;
+  auto acceptor = media::IceTcpAcceptor::create(
+      service.io, config, static_cast<uint32_t>(service.workers.size()),
+      [&service](uint32_t worker, int fd, const ice::Endpoint& remote,
+                 std::vector<uint8_t> initial) {
+        service.workers[worker]->adopt_tcp_connection(fd, remote, std::move(initial));
+      });
+  if (!acceptor) {
+    err << "tandem echo: " << acceptor.error().reason << "\n";
+    return false;
+  }
+  const std::vector<std::string> announced = {
+      options.announce.empty() ? media_host : options.announce,
+      options.announce6.empty() ? options.media6 : options.announce6};
+  const auto& locals = (*acceptor)->local_endpoints();
+  for (size_t i = 0; i < locals.size(); ++i) {
+    const auto e = tcp_endpoint(announced[i], locals[i].port());
+    if (!e) {
+      err << "tandem echo: bad announced address '" << announced[i] << "'\n";
+      return false;
+    }
+    service.tcp_candidates.push_back(*e);
+  }
+  service.tcp = std::move(acceptor.value());
+  return true;
+}
+
 }  // namespace
 
 CLI::App* add_echo_subcommand(CLI::App& app, EchoOptions& options) {
@@ -209,6 +281,16 @@ CLI::App* add_echo_subcommand(CLI::App& app, EchoOptions& options) {
   echo->add_option("--announce", options.announce,
                    "Address written in our ICE candidate (public address behind 1:1 NAT); "
                    "defaults to the --media address");
+  echo->add_option("--media6", options.media6,
+                   "IPv6 address of a second UDP socket per worker (same ports as --media) and "
+                   "of the ICE-TCP port: the answer then carries IPv4 and IPv6 candidates");
+  echo->add_option("--announce6", options.announce6,
+                   "Address written in our IPv6 candidates; defaults to --media6");
+  echo->add_option("--tcp-port", options.tcp_port,
+                   "ICE-TCP port (RFC 6544 passive candidates) shared by all workers; defaults "
+                   "to the --media port, 0 lets the kernel pick")
+      ->check(CLI::Range(0, 65535));
+  echo->add_flag("--no-tcp", options.no_tcp, "Offer no ICE-TCP candidates");
   echo->add_option("--web-dir", options.web_dir,
                    "Directory holding the pre-call page (defaults to web/precall of the source "
                    "tree)");
@@ -243,6 +325,8 @@ int run_echo(const EchoOptions& options, std::ostream& out, std::ostream& err) {
     config.bind_address = media_host;
     config.port = media_port == 0 ? 0 : static_cast<uint16_t>(media_port + i);
     config.announced_address = options.announce;
+    config.bind_address2 = options.media6;
+    config.announced_address2 = options.announce6;
     config.max_session_age = std::chrono::seconds(options.max_session_seconds);
     auto worker = media::MediaWorker::create(config, *certificate);
     if (!worker) {
@@ -251,6 +335,7 @@ int run_echo(const EchoOptions& options, std::ostream& out, std::ostream& err) {
     }
     service.workers.push_back(std::move(worker.value()));
   }
+  if (!options.no_tcp && !start_ice_tcp(service, options, media_host, media_port, err)) return 1;
   const std::filesystem::path web_dir = options.web_dir.empty()
                                             ? std::filesystem::path(TANDEM_WEB_DIR) / "precall"
                                             : std::filesystem::path(options.web_dir);
@@ -290,15 +375,23 @@ int run_echo(const EchoOptions& options, std::ostream& out, std::ostream& err) {
     if (ec) return;
     out << "tandem echo: signal " << signal << ", shutting down" << std::endl;
     (*server)->stop();
+    if (service.tcp) service.tcp->stop();
     for (auto& worker : service.workers) worker->stop();
     service.io.stop();
   });
   for (auto& worker : service.workers) worker->start();
+  if (service.tcp) service.tcp->start();
   (*server)->start();
   const auto http_endpoint = (*server)->local_endpoint();
   out << "tandem echo: http://" << http_endpoint.address().to_string() << ":"
       << http_endpoint.port() << "/precall/ media udp";
-  for (auto& worker : service.workers) out << " " << worker->local_endpoint().to_string();
+  for (auto& worker : service.workers) {
+    for (const auto& local : worker->local_endpoints()) out << " " << local.to_string();
+  }
+  if (service.tcp) {
+    out << " tcp";
+    for (const auto& local : service.tcp->local_endpoints()) out << " " << local.to_string();
+  }
   out << " fingerprint sha-256 " << certificate->fingerprint_sha256() << std::endl;
   service.io.run();
   for (auto& worker : service.workers) worker->stop();

@@ -15,6 +15,10 @@ struct EchoOptions {
   std::string http = "127.0.0.1:8088";
   std::string media = "127.0.0.1:40000";  // worker i binds port + i
   std::string announce;                   // address in our candidate; the media address if empty
+  std::string media6;     // IPv6 address of a second UDP socket per worker (and ICE-TCP port)
+  std::string announce6;  // address in our IPv6 candidates; media6 if empty
+  int tcp_port = -1;      // ICE-TCP port; -1: the --media base port, 0: the kernel picks
+  bool no_tcp = false;    // no ICE-TCP candidates
   unsigned workers = 1;
   std::string web_dir;  // web/precall of the source tree unless set
   unsigned max_session_seconds = 600;

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "app/echo_command.hpp"
+#include "app/resolve_command.hpp"
 #include "app/sip_lint.hpp"
 
 int main(int argc, char** argv) {
@@ -20,8 +21,12 @@ int main(int argc, char** argv) {
   tandem::app::EchoOptions echo_options;
   CLI::App* echo = tandem::app::add_echo_subcommand(app, echo_options);
 
+  tandem::app::ResolveOptions resolve_options;
+  CLI::App* resolve = tandem::app::add_resolve_subcommand(app, resolve_options);
+
   CLI11_PARSE(app, argc, argv);
   if (echo->parsed()) return tandem::app::run_echo(echo_options, std::cout, std::cerr);
+  if (resolve->parsed()) return tandem::app::run_resolve(resolve_options, std::cout, std::cerr);
   if (lint->parsed()) return tandem::app::run_sip_lint(lint_path, std::cout, std::cerr);
   return 0;
 }

@@ -1,5 +1,7 @@
-// A transport address as a small value type: IPv4 or IPv6 address plus UDP/TCP port. Used for
-// remote candidates, XOR-MAPPED-ADDRESS and as the destination of ICE responses.
+// A transport address as a small value type: IPv4 or IPv6 address, port and transport protocol
+// (UDP, or TCP for an ICE-TCP connection, RFC 6544). Used for remote candidates,
+// XOR-MAPPED-ADDRESS and as the destination of ICE responses. The transport takes part in
+// equality, so a UDP and a TCP path from the same address and port are different ICE paths.
 #pragma once
 
 #include <netinet/in.h>
@@ -17,10 +19,12 @@ namespace tandem::ice {
 class Endpoint {
  public:
   enum class Family : uint8_t { kIpv4 = 4, kIpv6 = 6 };
+  enum class Transport : uint8_t { kUdp, kTcp };
 
   constexpr Endpoint() noexcept = default;
 
-  // addr in network byte order.
+  // addr in network byte order. Parsing and the factories give UDP endpoints; with_transport()
+  // makes the TCP twin.
   static Endpoint ipv4(std::span<const uint8_t, 4> addr, uint16_t port) noexcept;
   static Endpoint ipv6(std::span<const uint8_t, 16> addr, uint16_t port) noexcept;
 
@@ -34,12 +38,20 @@ class Endpoint {
 
   Family family() const noexcept { return family_; }
   bool is_ipv4() const noexcept { return family_ == Family::kIpv4; }
+  Transport transport() const noexcept { return transport_; }
+  bool is_tcp() const noexcept { return transport_ == Transport::kTcp; }
+  Endpoint with_transport(Transport transport) const noexcept {
+    Endpoint e = *this;
+    e.transport_ = transport;
+    return e;
+  }
   uint16_t port() const noexcept { return port_; }
   // 4 bytes for IPv4, 16 for IPv6, network byte order.
   std::span<const uint8_t> address() const noexcept {
     return {addr_.data(), is_ipv4() ? size_t{4} : size_t{16}};
   }
 
+  // "192.0.2.1:3478" or "[2001:db8::1]:3478" whatever the transport.
   std::string to_string() const;
 
   friend bool operator==(const Endpoint&, const Endpoint&) = default;
@@ -48,6 +60,7 @@ class Endpoint {
   std::array<uint8_t, 16> addr_{};
   uint16_t port_ = 0;
   Family family_ = Family::kIpv4;
+  Transport transport_ = Transport::kUdp;
 };
 
 }  // namespace tandem::ice

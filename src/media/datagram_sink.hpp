@@ -1,5 +1,6 @@
-// Where a WebRtcTransport sends: the worker's shared UDP socket (batched). The bytes are copied
-// before the call returns.
+// Where a WebRtcTransport sends: the worker's shared UDP socket of the destination's family
+// (batched), or the ICE-TCP connection a TCP destination names (RFC 4571 framed). The bytes are
+// copied before the call returns.
 #pragma once
 
 #include <cstdint>

@@ -18,8 +18,17 @@ namespace tandem::media {
 namespace {
 
 constexpr std::string_view kMidExtension = "urn:ietf:params:rtp-hdrext:sdes:mid";
-// RFC 8445 §5.1.2.1 with type preference 126 (host), local preference 65535, component 1.
-constexpr uint32_t kHostPriority = (126u << 24) | (65535u << 8) | (256u - 1u);
+// RFC 8445 §5.1.2.1: type preference 126 (host), component 1; the local preference orders our
+// candidates as listed. RFC 6544 §4.2: a TCP candidate's local preference is
+// 2^13 * direction-pref (4 for passive host candidates) + other-pref, below every UDP one.
+constexpr uint32_t kHostTypePreference = 126;
+constexpr uint32_t kPassiveDirectionPreference = 4;
+
+uint32_t host_priority(const ice::Endpoint& e, uint32_t rank) {
+  const uint32_t local =
+      e.is_tcp() ? (kPassiveDirectionPreference << 13) + (8191u - rank) : 65535u - rank;
+  return (kHostTypePreference << 24) | (local << 8) | (256u - 1u);
+}
 
 uint32_t random_u32() {
   uint32_t v = 0;
@@ -205,13 +214,22 @@ sdp::SessionDescription build_echo_answer(const sdp::SessionDescription& offer,
   answer.attributes.add("group", group);
   answer.attributes.add("msid-semantic", " WMS tandem-echo");
 
-  sdp::Candidate candidate;
-  candidate.foundation = "1";
-  candidate.transport = "udp";
-  candidate.priority = kHostPriority;
-  candidate.address = address;
-  candidate.port = info.candidate.port();
-  candidate.type = "host";
+  // One foundation per base address and transport (RFC 8445 §5.1.1.3).
+  std::vector<sdp::Candidate> candidates;
+  const std::vector<ice::Endpoint> ours =
+      info.candidates.empty() ? std::vector<ice::Endpoint>{info.candidate} : info.candidates;
+  for (uint32_t rank = 0; rank < ours.size(); ++rank) {
+    const ice::Endpoint& e = ours[rank];
+    sdp::Candidate c;
+    c.foundation = std::to_string(rank + 1);
+    c.transport = e.is_tcp() ? "tcp" : "udp";
+    c.priority = host_priority(e, rank);
+    c.address = address_text(e);
+    c.port = e.port();
+    c.type = "host";
+    if (e.is_tcp()) c.tcp_type = "passive";  // RFC 6544 §4.5: we only accept connections
+    candidates.push_back(std::move(c));
+  }
 
   for (size_t i = 0; i < offer.media.size() && i < plan.media.size(); ++i) {
     const sdp::MediaDescription& om = offer.media[i];
@@ -254,7 +272,7 @@ sdp::SessionDescription build_echo_answer(const sdp::SessionDescription& offer,
       m.attributes.add("ssrc", std::to_string(mp.local_ssrc) + " cname:" + plan.params.cname);
       m.attributes.add("ssrc", std::to_string(mp.local_ssrc) + " msid:tandem-echo echo-" + mp.mid);
     }
-    m.attributes.add("candidate", sdp::to_string(candidate));
+    for (const sdp::Candidate& c : candidates) m.attributes.add("candidate", sdp::to_string(c));
     m.attributes.add("end-of-candidates");
     answer.media.push_back(std::move(m));
   }

@@ -1,10 +1,11 @@
 // Offer/answer for the echo service (the pre-call network test): which of the browser's m=
-// sections the echo accepts, and the SDP answer that goes back. ICE-lite with one host
-// candidate, DTLS server (a=setup:passive), BUNDLE of the accepted sections, rtcp-mux, Opus for
-// audio and the first real codec the offer lists for video, directions mirrored (sendrecv stays
-// sendrecv, sendonly becomes recvonly, ...). Only the MID header extension is kept (the echo
-// returns the browser's own MID so its BUNDLE demultiplexer finds the transceiver); feedback is
-// limited to what the echo honours (nack, PLI, FIR).
+// sections the echo accepts, and the SDP answer that goes back. ICE-lite with our host
+// candidates (UDP per address family, ICE-TCP passive; SessionInfo::candidates), DTLS server
+// (a=setup:passive), BUNDLE of the accepted sections, rtcp-mux, Opus for audio and the first real
+// codec the offer lists for video, directions mirrored (sendrecv stays sendrecv, sendonly becomes
+// recvonly, ...). Only the MID header extension is kept (the echo returns the browser's own MID so
+// its BUNDLE demultiplexer finds the transceiver); feedback is limited to what the echo honours
+// (nack, PLI, FIR).
 #pragma once
 
 #include <cstdint>

@@ -1,15 +1,13 @@
 #include "media/media_worker.hpp"
 
-#include <openssl/rand.h>
-#include <sys/socket.h>
+#include <unistd.h>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
-#include <cerrno>
-#include <cstring>
 #include <utility>
 
 #include "ice/stun_view.hpp"
+#include "media/ice_credentials.hpp"
 #include "media/packet_class.hpp"
 
 namespace tandem::media {
@@ -19,20 +17,6 @@ using asio::ip::udp;
 
 namespace {
 
-// RFC 8445 §5.3 ice-char: ALPHA / DIGIT / "+" / "/". 64 symbols, so a byte's low 6 bits map
-// uniformly.
-Result<std::string> random_ice_string(size_t length) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::vector<unsigned char> bytes(length);
-  if (RAND_bytes(bytes.data(), static_cast<int>(length)) != 1) {
-    return Error{"no randomness for ICE credentials"};
-  }
-  std::string out(length, '\0');
-  for (size_t i = 0; i < length; ++i) out[i] = kAlphabet[bytes[i] & 63];
-  return out;
-}
-
 std::optional<ice::Endpoint> endpoint_of(const std::string& address, uint16_t port) {
   boost::system::error_code ec;
   const auto ip = asio::ip::make_address(address, ec);
@@ -41,55 +25,73 @@ std::optional<ice::Endpoint> endpoint_of(const std::string& address, uint16_t po
   return ice::Endpoint::from_sockaddr(ep.data(), static_cast<socklen_t>(ep.size()));
 }
 
+// A socket handed from the acceptor's thread: closed unless the worker takes it.
+struct OwnedFd {
+  explicit OwnedFd(int f) : fd(f) {}
+  OwnedFd(OwnedFd&& o) noexcept : fd(std::exchange(o.fd, -1)) {}
+  OwnedFd& operator=(OwnedFd&&) = delete;
+  ~OwnedFd() {
+    if (fd >= 0) ::close(fd);
+  }
+  int release() { return std::exchange(fd, -1); }
+  int fd;
+};
+
 }  // namespace
 
 MediaWorker::MediaWorker(const MediaWorkerConfig& config, dtls::DtlsContext context)
     : config_(config),
-      socket_(io_),
+      tcp_(io_, *this, kMaxDatagram, kBufferSize, config.max_tcp_connections),
       tick_timer_(io_),
-      dtls_context_(std::move(context)),
-      rx_storage_(kBatch * kBufferSize),
-      tx_storage_(kBatch * kBufferSize) {
+      dtls_context_(std::move(context)) {
   const auto system_now = std::chrono::system_clock::now().time_since_epoch();
   ntp_clock_ = rtp::NtpClock(SteadyClock::now(), rtp::ntp_from_unix(system_now));
-  for (size_t i = 0; i < kBatch; ++i) {
-    rx_iov_[i] = iovec{rx_storage_.data() + i * kBufferSize, kMaxDatagram};
-    tx_iov_[i] = iovec{tx_storage_.data() + i * kBufferSize, 0};
-  }
 }
 
 MediaWorker::~MediaWorker() { stop(); }
 
 Result<std::unique_ptr<MediaWorker>> MediaWorker::create(const MediaWorkerConfig& config,
                                                          const dtls::DtlsCertificate& certificate) {
+  if (config.index >= kMaxMediaWorkers) {
+    return Error{"media: at most " + std::to_string(kMaxMediaWorkers) + " workers"};
+  }
   auto context = dtls::DtlsContext::create(certificate);
   if (!context) return Error{"media worker: DTLS context: " + context.error().reason};
-  const std::string where = config.bind_address + ":" + std::to_string(config.port);
-  boost::system::error_code ec;
-  const auto ip = asio::ip::make_address(config.bind_address, ec);
-  if (ec) return Error{"media: bad bind address '" + config.bind_address + "'"};
   std::unique_ptr<MediaWorker> worker(new MediaWorker(config, std::move(context.value())));
-  udp::endpoint bind_to(ip, config.port);
-  worker->socket_.open(bind_to.protocol(), ec);
-  if (!ec) worker->socket_.set_option(asio::socket_base::receive_buffer_size(1 << 20), ec);
-  if (!ec) worker->socket_.bind(bind_to, ec);
-  if (!ec) worker->socket_.non_blocking(true, ec);
-  if (ec) return Error{"media: cannot bind UDP " + where + ": " + ec.message()};
-  const auto local = worker->socket_.local_endpoint(ec);
-  if (ec) return Error{"media: " + ec.message()};
-  auto endpoint = ice::Endpoint::from_sockaddr(local.data(), static_cast<socklen_t>(local.size()));
-  if (!endpoint) return Error{"media: unsupported local address " + where};
-  worker->local_ = *endpoint;
-  const std::string& announced =
-      config.announced_address.empty() ? config.bind_address : config.announced_address;
-  auto announced_endpoint = endpoint_of(announced, endpoint->port());
-  if (!announced_endpoint) return Error{"media: bad announced address '" + announced + "'"};
-  worker->announced_ = *announced_endpoint;
+  struct Bind {
+    const std::string& address;
+    const std::string& announced;
+  };
+  std::vector<Bind> binds{{config.bind_address, config.announced_address}};
+  if (!config.bind_address2.empty())
+    binds.push_back({config.bind_address2, config.announced_address2});
+  uint16_t port = config.port;
+  for (const Bind& bind : binds) {
+    auto udp_port = UdpPort::open(worker->io_, bind.address, port);
+    if (!udp_port) return udp_port.error();
+    const ice::Endpoint local = (*udp_port)->local_endpoint();
+    if (!worker->udp_.empty() &&
+        worker->udp_.front()->local_endpoint().family() == local.family()) {
+      return Error{"media: the second media address must be of the other address family"};
+    }
+    port = local.port();  // the second socket shares the port the first one got
+    const std::string& announced = bind.announced.empty() ? bind.address : bind.announced;
+    auto announced_endpoint = endpoint_of(announced, port);
+    if (!announced_endpoint) return Error{"media: bad announced address '" + announced + "'"};
+    worker->announced_.push_back(*announced_endpoint);
+    worker->udp_.push_back(std::move(udp_port.value()));
+  }
   return worker;
 }
 
+std::vector<ice::Endpoint> MediaWorker::local_endpoints() const {
+  std::vector<ice::Endpoint> out;
+  for (const auto& port : udp_) out.push_back(port->local_endpoint());
+  return out;
+}
+
 void MediaWorker::start() {
-  arm_receive();
+  for (auto& port : udp_) arm_receive(*port);
   arm_tick();
   thread_ = std::thread([this] { io_.run(); });
 }
@@ -105,9 +107,9 @@ void MediaWorker::shutdown() {
   for (auto& [id, session] : sessions_) session->close();
   flush();
   sessions_.clear();
-  boost::system::error_code ec;
+  tcp_.close_all();
   tick_timer_.cancel();
-  socket_.close(ec);
+  for (auto& port : udp_) port->close();
   io_.stop();
 }
 
@@ -133,8 +135,19 @@ void MediaWorker::query_stats(asio::any_io_executor reply_to, StatsCallback done
       stats.push_back(session->stats(now));
       stats.back().worker = config_.index;
     }
-    asio::post(reply_to, [done = std::move(done), stats = std::move(stats),
-                          counters = counters_]() mutable { done(std::move(stats), counters); });
+    WorkerCounters counters = counters_;
+    counters.tcp = tcp_.counters();
+    asio::post(reply_to, [done = std::move(done), stats = std::move(stats), counters]() mutable {
+      done(std::move(stats), counters);
+    });
+  });
+}
+
+void MediaWorker::adopt_tcp_connection(int fd, const ice::Endpoint& remote,
+                                       std::vector<uint8_t> initial) {
+  asio::post(io_, [this, owned = OwnedFd(fd), remote, initial = std::move(initial)]() mutable {
+    if (stopped_) return;
+    tcp_.adopt(owned.release(), remote, initial, SteadyClock::now());
   });
 }
 
@@ -144,9 +157,10 @@ Result<SessionInfo> MediaWorker::do_create(const SessionParams& params) {
     return Error{"media worker " + std::to_string(config_.index) + " is full (" +
                  std::to_string(config_.max_sessions) + " sessions)"};
   }
-  auto ufrag = random_ice_string(8);
-  auto pwd = random_ice_string(24);
-  if (!ufrag || !pwd) return Error{"no randomness for ICE credentials"};
+  auto ufrag = make_local_ufrag(config_.index);
+  auto pwd = make_local_pwd();
+  if (!ufrag) return ufrag.error();
+  if (!pwd) return pwd.error();
   if (table_.find_by_ufrag(*ufrag)) return Error{"ICE ufrag collision, try again"};
   const SessionId id = next_id_++;
   auto transport = WebRtcTransport::create(id, params, {*ufrag, *pwd}, dtls_context_, *this,
@@ -162,7 +176,8 @@ Result<SessionInfo> MediaWorker::do_create(const SessionParams& params) {
   info.local_ufrag = std::move(ufrag.value());
   info.local_pwd = std::move(pwd.value());
   info.fingerprint_sha256 = dtls_context_.fingerprint_sha256();
-  info.candidate = announced_;
+  info.candidate = announced_.front();
+  info.candidates = announced_;
   return info;
 }
 
@@ -171,49 +186,27 @@ void MediaWorker::do_destroy(SessionId id) {
   if (it == sessions_.end()) return;
   it->second->close();
   flush();
-  table_.remove_session(id);
   sessions_.erase(it);
+  forget_session(id);
+}
+
+void MediaWorker::forget_session(SessionId id) {
+  table_.remove_session(id);
+  // Its ICE-TCP connections go with it; other sessions' connections are untouched.
+  tcp_.close_unless([this](const ice::Endpoint& remote) { return is_bound(remote); });
   ++counters_.sessions_destroyed;
 }
 
-void MediaWorker::arm_receive() {
-  socket_.async_wait(udp::socket::wait_read, [this](const boost::system::error_code& ec) {
-    if (ec || stopped_) return;
-    drain_socket();
-    arm_receive();
-  });
-}
-
-void MediaWorker::drain_socket() noexcept {
-  const int fd = socket_.native_handle();
-  // Bounded so one busy port cannot starve the timers of this worker.
-  for (int round = 0; round < 8; ++round) {
-    for (size_t i = 0; i < kBatch; ++i) {
-      rx_msgs_[i].msg_hdr = msghdr{};
-      rx_msgs_[i].msg_hdr.msg_name = &rx_addrs_[i];
-      rx_msgs_[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
-      rx_msgs_[i].msg_hdr.msg_iov = &rx_iov_[i];
-      rx_msgs_[i].msg_hdr.msg_iovlen = 1;
-      rx_msgs_[i].msg_len = 0;
-    }
-    const int n = ::recvmmsg(fd, rx_msgs_.data(), kBatch, MSG_DONTWAIT, nullptr);
-    if (n <= 0) break;
-    ++counters_.receive_batches;
-    const TimePoint now = SteadyClock::now();
-    for (int i = 0; i < n; ++i) {
-      const auto& hdr = rx_msgs_[i].msg_hdr;
-      if ((hdr.msg_flags & MSG_TRUNC) != 0) continue;
-      const auto from = ice::Endpoint::from_sockaddr(
-          reinterpret_cast<const sockaddr*>(hdr.msg_name), hdr.msg_namelen);
-      if (!from) continue;
-      ++counters_.datagrams_received;
-      auto buffer = std::span<uint8_t>(rx_storage_.data() + static_cast<size_t>(i) * kBufferSize,
-                                       kBufferSize);
-      on_datagram(buffer, rx_msgs_[i].msg_len, *from, now);
-    }
-    flush();
-    if (static_cast<size_t>(n) < kBatch) break;
-  }
+void MediaWorker::arm_receive(UdpPort& port) {
+  port.socket().async_wait(
+      udp::socket::wait_read, [this, &port](const boost::system::error_code& ec) {
+        if (ec || stopped_) return;
+        port.drain([this](std::span<uint8_t> buffer, size_t length, const ice::Endpoint& from,
+                          TimePoint now) { on_datagram(buffer, length, from, now); },
+                   counters_);
+        flush();
+        arm_receive(port);
+      });
 }
 
 void MediaWorker::on_datagram(std::span<uint8_t> buffer, size_t length, const ice::Endpoint& from,
@@ -268,6 +261,17 @@ void MediaWorker::on_datagram(std::span<uint8_t> buffer, size_t length, const ic
   }
 }
 
+void MediaWorker::on_tcp_frame(std::span<uint8_t> buffer, size_t length, const ice::Endpoint& from,
+                               TimePoint now) noexcept {
+  on_datagram(buffer, length, from, now);
+}
+
+bool MediaWorker::is_bound(const ice::Endpoint& from) const noexcept {
+  return table_.find_by_path(from).has_value();
+}
+
+void MediaWorker::on_tcp_closed(const ice::Endpoint& from) noexcept { table_.remove_path(from); }
+
 void MediaWorker::arm_tick() {
   tick_timer_.expires_after(config_.tick);
   tick_timer_.async_wait([this](const boost::system::error_code& ec) {
@@ -284,52 +288,36 @@ void MediaWorker::on_tick() noexcept {
     session.on_tick(now);
     if (session.finished() || session.age(now) > config_.max_session_age) {
       session.close();
-      table_.remove_session(it->first);
+      flush();  // the close_notify, before its ICE-TCP connection goes
+      const SessionId id = it->first;
       it = sessions_.erase(it);
-      ++counters_.sessions_destroyed;
+      forget_session(id);
     } else {
       ++it;
     }
   }
   flush();
+  tcp_.reap();
 }
 
 void MediaWorker::send_datagram(std::span<const uint8_t> datagram,
                                 const ice::Endpoint& to) noexcept {
-  if (datagram.size() > kBufferSize) return;
-  if (tx_count_ == kBatch) flush();
-  const size_t i = tx_count_++;
-  std::memcpy(tx_storage_.data() + i * kBufferSize, datagram.data(), datagram.size());
-  tx_iov_[i].iov_len = datagram.size();
-  tx_msgs_[i].msg_hdr = msghdr{};
-  tx_msgs_[i].msg_hdr.msg_name = &tx_addrs_[i];
-  tx_msgs_[i].msg_hdr.msg_namelen = to.to_sockaddr(tx_addrs_[i]);
-  tx_msgs_[i].msg_hdr.msg_iov = &tx_iov_[i];
-  tx_msgs_[i].msg_hdr.msg_iovlen = 1;
+  if (to.is_tcp()) {
+    tcp_.send(datagram, to);
+    return;
+  }
+  for (auto& port : udp_) {
+    if (port->local_endpoint().family() == to.family()) {
+      port->queue(datagram, to, counters_);
+      return;
+    }
+  }
+  ++counters_.send_errors;  // no socket of that family
 }
 
 void MediaWorker::flush() noexcept {
-  size_t sent = 0;
-  const int fd = socket_.native_handle();
-  while (sent < tx_count_) {
-    const int n = ::sendmmsg(fd, tx_msgs_.data() + sent, static_cast<unsigned>(tx_count_ - sent),
-                             MSG_DONTWAIT);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-      // A per-destination error (unreachable, refused): drop that datagram, send the rest.
-      ++counters_.send_errors;
-      ++sent;
-      continue;
-    }
-    if (n <= 0) {
-      // Socket buffer full: drop the rest of the batch (UDP, the peer recovers).
-      counters_.send_errors += tx_count_ - sent;
-      break;
-    }
-    sent += static_cast<size_t>(n);
-  }
-  counters_.datagrams_sent += sent;
-  tx_count_ = 0;
+  for (auto& port : udp_) port->flush(counters_);
+  tcp_.flush();
 }
 
 }  // namespace tandem::media

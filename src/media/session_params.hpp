@@ -41,7 +41,10 @@ struct SessionInfo {
   std::string local_ufrag;
   std::string local_pwd;
   std::string fingerprint_sha256;  // "AB:CD:..." of the worker's certificate
-  ice::Endpoint candidate;         // our single host candidate (the worker's port)
+  ice::Endpoint candidate;         // our first host candidate (the worker's first UDP port)
+  // Every host candidate, UDP ones first (the worker's ports, IPv4 and IPv6); the signaling
+  // side appends the shared ICE-TCP port's (transport TCP, written as tcptype passive).
+  std::vector<ice::Endpoint> candidates;
 };
 
 struct StreamStats {
@@ -64,13 +67,16 @@ struct SessionStats {
   std::string dtls_state;
   std::string srtp_profile;
   std::string selected_path;
+  std::string selected_transport;  // "udp" or "tcp", with selected_path
   double age_s = 0;
   std::optional<double> connect_ms;  // creation to SRTP keys
   uint64_t datagrams_received = 0;
   uint64_t datagrams_sent = 0;
   uint64_t rtcp_received = 0;
   uint64_t rtcp_sent = 0;
-  uint64_t srtp_failures = 0;
+  uint64_t srtp_failures = 0;       // every SRTP/SRTCP transform failure, both directions
+  uint64_t srtp_replays = 0;        // inbound packets refused as replayed or too old
+  uint64_t srtp_auth_failures = 0;  // inbound packets whose tag did not verify
   std::vector<StreamStats> streams;
 };
 

@@ -4,14 +4,14 @@
 
 namespace tandem::media {
 
-size_t SessionTable::EndpointHash::operator()(const ice::Endpoint& e) const noexcept {
-  // FNV-1a over family, port and address bytes.
+size_t EndpointHash::operator()(const ice::Endpoint& e) const noexcept {
   uint64_t h = 1469598103934665603ULL;
   auto mix = [&h](uint8_t b) {
     h ^= b;
     h *= 1099511628211ULL;
   };
   mix(static_cast<uint8_t>(e.family()));
+  mix(static_cast<uint8_t>(e.transport()));
   mix(static_cast<uint8_t>(e.port() >> 8));
   mix(static_cast<uint8_t>(e.port()));
   for (uint8_t b : e.address()) mix(b);
@@ -35,6 +35,8 @@ std::optional<SessionId> SessionTable::find_by_path(const ice::Endpoint& path) c
   if (it == by_path_.end()) return std::nullopt;
   return it->second;
 }
+
+void SessionTable::remove_path(const ice::Endpoint& path) noexcept { by_path_.erase(path); }
 
 void SessionTable::remove_session(SessionId id) {
   std::erase_if(by_ufrag_, [id](const auto& entry) { return entry.second == id; });

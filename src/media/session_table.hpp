@@ -1,6 +1,7 @@
-// The demultiplexing table of one media worker's shared UDP port (DESIGN.md §2): a STUN check
+// The demultiplexing table of one media worker's shared ports (DESIGN.md §2): a STUN check
 // finds its session by the local ICE ufrag (the part of USERNAME before ':'); every other
-// datagram finds it by the remote transport address that an authenticated check taught us.
+// datagram finds it by the remote transport address (UDP, or the remote end of an ICE-TCP
+// connection) that an authenticated check taught us.
 // Worker-thread only; lookups take string_view/Endpoint and allocate nothing.
 #pragma once
 
@@ -17,6 +18,11 @@ namespace tandem::media {
 
 using SessionId = uint32_t;
 
+// FNV-1a over family, transport, port and address bytes.
+struct EndpointHash {
+  size_t operator()(const ice::Endpoint& e) const noexcept;
+};
+
 class SessionTable {
  public:
   // False (and nothing changes) when the ufrag already belongs to a session.
@@ -24,6 +30,8 @@ class SessionTable {
   // Binds a remote address to a session; a later binding of the same address wins (the browser
   // moved the address to another session, or the port was reused).
   void add_path(const ice::Endpoint& path, SessionId id);
+  // Forgets one remote address (an ICE-TCP connection closed).
+  void remove_path(const ice::Endpoint& path) noexcept;
   std::optional<SessionId> find_by_ufrag(std::string_view ufrag) const noexcept;
   std::optional<SessionId> find_by_path(const ice::Endpoint& path) const noexcept;
   // Forgets every ufrag and address of the session.
@@ -37,9 +45,6 @@ class SessionTable {
     size_t operator()(std::string_view s) const noexcept {
       return std::hash<std::string_view>{}(s);
     }
-  };
-  struct EndpointHash {
-    size_t operator()(const ice::Endpoint& e) const noexcept;
   };
   std::unordered_map<std::string, SessionId, StringHash, std::equal_to<>> by_ufrag_;
   std::unordered_map<ice::Endpoint, SessionId, EndpointHash> by_path_;

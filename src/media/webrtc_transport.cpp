@@ -206,7 +206,10 @@ SessionStats WebRtcTransport::stats(TimePoint now) const {
   if (auto profile = dtls_->srtp_profile()) {
     s.srtp_profile = std::string(srtp::profile_info(*profile).dtls_name);
   }
-  if (ice_->selected_path()) s.selected_path = ice_->selected_path()->to_string();
+  if (ice_->selected_path()) {
+    s.selected_path = ice_->selected_path()->to_string();
+    s.selected_transport = ice_->selected_path()->is_tcp() ? "tcp" : "udp";
+  }
   s.age_s = std::chrono::duration<double>(now - created_).count();
   if (connect_time_) s.connect_ms = static_cast<double>(connect_time_->count());
   s.datagrams_received = datagrams_received_;
@@ -214,6 +217,11 @@ SessionStats WebRtcTransport::stats(TimePoint now) const {
   s.rtcp_received = rtcp_received_;
   s.rtcp_sent = rtcp_sent_;
   s.srtp_failures = srtp_failures_;
+  if (srtp_) {
+    const srtp::Stats& in = srtp_->inbound.stats();
+    s.srtp_replays = in.replays + in.too_old;
+    s.srtp_auth_failures = in.auth_failures;
+  }
   rtcp_.fill_stats(s.streams);
   return s;
 }

@@ -81,6 +81,7 @@ class TcpTransport::Connection : public std::enable_shared_from_this<Connection>
 
   void deliver(std::string_view bytes) {
     TcpTransport& t = *transport_;
+    if (!t.limiter_.admit(flow_.remote.ip, SteadyClock::now())) return shut_down();  // flooding
     auto message = parse_message(bytes, t.options_.limits, Framing::kStream);
     if (!message) {
       ++t.stats_.malformed;
@@ -153,7 +154,11 @@ Result<std::unique_ptr<TcpTransport>> TcpTransport::listen(asio::io_context& io,
 
 TcpTransport::TcpTransport(asio::io_context& io, tcp::acceptor acceptor, TransportUser& user,
                            const TcpOptions& options)
-    : io_(io), acceptor_(std::move(acceptor)), user_(user), options_(options) {
+    : io_(io),
+      acceptor_(std::move(acceptor)),
+      user_(user),
+      options_(options),
+      limiter_(options.rate_limit) {
   const tcp::endpoint bound = acceptor_.local_endpoint();
   local_ = PeerAddress{bound.address(), bound.port()};
 }
@@ -171,7 +176,8 @@ void TcpTransport::accept() {
     if (!ec) {
       boost::system::error_code peer_ec;
       const auto remote = socket.remote_endpoint(peer_ec);
-      if (!peer_ec && connections_from(remote.address()) >= options_.max_connections_per_source) {
+      if (!peer_ec && (connections_from(remote.address()) >= options_.max_connections_per_source ||
+                       !limiter_.admit(remote.address(), SteadyClock::now()))) {
         ++stats_.connections_refused;  // one source may not starve everyone else
         socket.close(peer_ec);
       } else if (!peer_ec) {
@@ -199,6 +205,10 @@ size_t TcpTransport::connections_from(const asio::ip::address& ip) const {
 }
 
 bool TcpTransport::send(std::string_view bytes, const Flow& flow) {
+  if (flow.connection_id == 0) {
+    send_to(flow.remote, std::string(bytes), [](const Result<Flow>&) {});
+    return true;
+  }
   auto it = connections_.find(flow.connection_id);
   if (it == connections_.end()) return false;
   it->second->write(std::string(bytes));

@@ -11,6 +11,7 @@
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "sip/message_parser.hpp"
+#include "sip/rate_limiter.hpp"
 #include "sip/transport.hpp"
 
 namespace tandem::sip {
@@ -19,6 +20,8 @@ struct TcpOptions {
   ParserLimits limits;
   Duration idle_timeout{std::chrono::minutes(10)};  // no bytes either way for this long: close
   size_t max_connections_per_source = 64;
+  // Per-source message rate (connection attempts count too); a source beyond it is disconnected.
+  RateLimit rate_limit;
 };
 
 class TcpTransport final : public Transport {
@@ -31,6 +34,7 @@ class TcpTransport final : public Transport {
 
   TransportKind kind() const override { return TransportKind::kTcp; }
   PeerAddress local_address() const override { return local_; }
+  // A flow without a connection (connection_id 0) goes like send_to(flow.remote, ...).
   bool send(std::string_view bytes, const Flow& flow) override;
   // Sends on an open connection to `remote`, or opens one first (§18.1.1 connection reuse).
   // `done` gets the flow used, or why it failed.
@@ -38,6 +42,7 @@ class TcpTransport final : public Transport {
                std::function<void(Result<Flow>)> done);
 
   const TransportStats& stats() const { return stats_; }
+  const RateLimiter& rate_limiter() const { return limiter_; }
   size_t connection_count() const { return connections_.size(); }
 
  private:
@@ -59,6 +64,7 @@ class TcpTransport final : public Transport {
   uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, std::shared_ptr<Connection>> connections_;
   TransportStats stats_;
+  RateLimiter limiter_;
   // Completion handlers may run after this transport is gone; they check this first.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -127,6 +127,7 @@ class TlsTransport::Connection : public std::enable_shared_from_this<Connection>
 
   void deliver(std::string_view bytes) {
     TlsTransport& t = *transport_;
+    if (!t.limiter_.admit(flow_.remote.ip, SteadyClock::now())) return shut_down();  // flooding
     auto message = parse_message(bytes, t.options_.limits, Framing::kStream);
     if (!message) {
       ++t.stats_.malformed;
@@ -221,7 +222,8 @@ TlsTransport::TlsTransport(asio::io_context& io, tcp::acceptor acceptor, Transpo
       acceptor_(std::move(acceptor)),
       user_(user),
       server_context_(std::move(server_context)),
-      options_(options) {
+      options_(options),
+      limiter_(options.rate_limit) {
   boost::system::error_code ec;
   const tcp::endpoint bound = acceptor_.local_endpoint(ec);
   local_ = PeerAddress{bound.address(), bound.port()};
@@ -240,7 +242,8 @@ void TlsTransport::accept() {
     if (!ec) {
       boost::system::error_code peer_ec;
       const auto remote = socket.remote_endpoint(peer_ec);
-      if (!peer_ec && connections_from(remote.address()) >= options_.max_connections_per_source) {
+      if (!peer_ec && (connections_from(remote.address()) >= options_.max_connections_per_source ||
+                       !limiter_.admit(remote.address(), SteadyClock::now()))) {
         ++stats_.connections_refused;  // one source may not starve everyone else
         socket.close(peer_ec);
       } else if (!peer_ec) {

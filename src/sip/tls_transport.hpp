@@ -13,6 +13,7 @@
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "sip/message_parser.hpp"
+#include "sip/rate_limiter.hpp"
 #include "sip/tls_identity.hpp"
 #include "sip/transport.hpp"
 
@@ -23,6 +24,8 @@ struct TlsOptions {
   Duration idle_timeout{std::chrono::minutes(10)};       // no bytes either way for this long: close
   Duration handshake_timeout{std::chrono::seconds(10)};  // TCP accepted/connected to TLS ready
   size_t max_connections_per_source = 64;
+  // Per-source message rate (connection attempts count too); a source beyond it is disconnected.
+  RateLimit rate_limit;
   // For connections we open (send_to). Null: verify peers against the system's trust store.
   SslContextPtr client_context;
 };
@@ -49,6 +52,7 @@ class TlsTransport final : public Transport {
 
   const TransportStats& stats() const { return stats_; }
   size_t connection_count() const { return connections_.size(); }
+  const RateLimiter& rate_limiter() const { return limiter_; }
   uint64_t handshake_failures() const { return handshake_failures_; }
 
  private:
@@ -73,6 +77,7 @@ class TlsTransport final : public Transport {
   std::unordered_map<uint64_t, std::shared_ptr<Connection>> connections_;
   TransportStats stats_;
   uint64_t handshake_failures_ = 0;
+  RateLimiter limiter_;
   // Completion handlers may run after this transport is gone; they check this first.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

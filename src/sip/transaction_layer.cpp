@@ -129,8 +129,7 @@ struct Nesting {
 
 void TransactionLayer::settle() {
   if (depth_ > 0) return;
-  sweep();
-  schedule();
+  schedule();  // sweeps first
 }
 
 void TransactionLayer::on_message(Message message, const Flow& flow) {
@@ -151,6 +150,7 @@ void TransactionLayer::on_request(Message request, const Flow& flow) {
   const std::string key = server_key(request, ack ? "INVITE" : method);
   if (auto it = server_.find(key); it != server_.end()) {
     ServerEntry& e = *it->second;
+    touch(true, key);
     if (e.invite) {
       e.invite->on_request(request, now());
     } else if (!ack) {
@@ -179,6 +179,7 @@ void TransactionLayer::on_request(Message request, const Flow& flow) {
   }
   server_ids_[id] = key;
   server_.emplace(key, std::move(entry));
+  touch(true, key);
   user_.on_request(id, request, flow);
 }
 
@@ -186,6 +187,7 @@ void TransactionLayer::on_response(const Message& response, const Flow& flow) {
   auto it = client_.find(client_key(response));
   if (it == client_.end()) return user_.on_stray(response, flow);
   ClientEntry& e = *it->second;
+  touch(false, it->first);
   if (e.invite) {
     e.invite->on_response(response, now());
   } else {
@@ -199,6 +201,7 @@ bool TransactionLayer::respond(TransactionId id, Message response) {
   {
     Nesting nesting(depth_);
     ServerEntry& e = *server_.at(key->second);
+    touch(true, key->second);
     if (e.invite) {
       e.invite->respond(std::move(response), now());
     } else {
@@ -236,58 +239,95 @@ Result<TransactionId> TransactionLayer::send_request(Message request, const Flow
   }
   const TransactionId id = next_id_++;
   client_.emplace(key, std::move(entry));
+  touch(false, key);
   if (depth_ == 1) schedule();
   return id;
 }
 
+// Ends what the touched transactions ended, and queues the deadlines they now have.
 void TransactionLayer::sweep() {
-  for (auto it = server_.begin(); it != server_.end();) {
-    if (it->second->terminated()) {
-      server_ids_.erase(it->second->id);
-      if (it->second->merge) merge_keys_.erase(*it->second->merge);
-      it = server_.erase(it);
+  std::vector<std::pair<bool, std::string>> touched;
+  touched.swap(touched_);
+  for (const auto& [server, key] : touched) {
+    std::optional<TimePoint> deadline;
+    if (server) {
+      auto it = server_.find(key);
+      if (it == server_.end()) continue;
+      if (it->second->terminated()) {
+        server_ids_.erase(it->second->id);
+        if (it->second->merge) merge_keys_.erase(*it->second->merge);
+        server_.erase(it);
+        continue;
+      }
+      deadline = it->second->next_deadline();
     } else {
-      ++it;
+      auto it = client_.find(key);
+      if (it == client_.end()) continue;
+      if (it->second->terminated()) {
+        client_.erase(it);
+        continue;
+      }
+      deadline = it->second->next_deadline();
     }
+    if (deadline) deadlines_.push(Deadline{*deadline, server, key});
   }
-  std::erase_if(client_, [](const auto& kv) { return kv.second->terminated(); });
 }
 
-// One timer for all transactions, set to the earliest deadline. A linear scan: transaction
-// counts on the signaling thread are small; a heap can replace it when measurements say so.
+// The asio timer waits for the earliest live deadline; heap entries whose transaction ended or
+// moved its deadline are dropped on the way (the move pushed a fresh entry).
 void TransactionLayer::schedule() {
-  std::optional<TimePoint> earliest;
-  auto consider = [&](std::optional<TimePoint> t) {
-    if (t && (!earliest || *t < *earliest)) earliest = t;
-  };
-  for (const auto& [key, e] : server_) consider(e->next_deadline());
-  for (const auto& [key, e] : client_) consider(e->next_deadline());
-  if (!earliest) {
+  sweep();
+  while (!deadlines_.empty()) {
+    const Deadline& top = deadlines_.top();
+    std::optional<TimePoint> current;
+    if (top.server) {
+      if (auto it = server_.find(top.key); it != server_.end())
+        current = it->second->next_deadline();
+    } else {
+      if (auto it = client_.find(top.key); it != client_.end())
+        current = it->second->next_deadline();
+    }
+    if (current == top.at) break;
+    deadlines_.pop();
+  }
+  if (deadlines_.empty()) {
+    armed_.reset();
     timer_.cancel();
     return;
   }
-  timer_.expires_at(*earliest);
+  const TimePoint at = deadlines_.top().at;
+  if (armed_ == at) return;
+  armed_ = at;
+  timer_.expires_at(at);
   timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec) tick();
   });
 }
 
 void TransactionLayer::tick() {
+  armed_.reset();
   {
     Nesting nesting(depth_);
     const TimePoint t = now();
     // Collect first: a callback may start new transactions while we iterate.
-    std::vector<ServerEntry*> servers;
-    std::vector<ClientEntry*> clients;
-    for (auto& [key, e] : server_) servers.push_back(e.get());
-    for (auto& [key, e] : client_) clients.push_back(e.get());
-    for (ServerEntry* e : servers) {
-      if (e->invite) e->invite->on_tick(t);
-      if (e->other) e->other->on_tick(t);
+    std::vector<Deadline> due;
+    while (!deadlines_.empty() && deadlines_.top().at <= t) {
+      due.push_back(deadlines_.top());
+      deadlines_.pop();
     }
-    for (ClientEntry* e : clients) {
-      if (e->invite) e->invite->on_tick(t);
-      if (e->other) e->other->on_tick(t);
+    for (const Deadline& d : due) {
+      touch(d.server, d.key);
+      if (d.server) {
+        auto it = server_.find(d.key);
+        if (it == server_.end()) continue;
+        if (it->second->invite) it->second->invite->on_tick(t);
+        if (it->second->other) it->second->other->on_tick(t);
+      } else {
+        auto it = client_.find(d.key);
+        if (it == client_.end()) continue;
+        if (it->second->invite) it->second->invite->on_tick(t);
+        if (it->second->other) it->second->other->on_tick(t);
+      }
     }
   }
   settle();

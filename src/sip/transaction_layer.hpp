@@ -9,8 +9,10 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <queue>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "sip/transaction_common.hpp"
 #include "sip/transport.hpp"
@@ -47,6 +49,10 @@ class TransactionLayer final : public TransportUser {
   Result<TransactionId> send_request(Message request, const Flow& target,
                                      ClientTransactionUser& user);
 
+  // Outside any transaction: the ACK for a 2xx (§13.2.2.4) and 2xx retransmissions once the
+  // INVITE server transaction is gone (§13.3.1.4). False when the flow cannot be sent on.
+  bool send_stateless(const Message& message, const Flow& flow) { return send(message, flow); }
+
   size_t size() const { return server_.size() + client_.size(); }
 
   // TransportUser
@@ -65,6 +71,15 @@ class TransactionLayer final : public TransportUser {
   void sweep();
   void schedule();
   void tick();
+  // Only transactions touched since the last settle() can have ended or moved their deadline:
+  // settle() looks at those and a deadline heap (stale entries skipped), never at all of them.
+  void touch(bool server, const std::string& key) { touched_.push_back({server, key}); }
+  struct Deadline {
+    TimePoint at;
+    bool server;
+    std::string key;
+    bool operator>(const Deadline& o) const { return at > o.at; }
+  };
   TimePoint now() const { return SteadyClock::now(); }
 
   User& user_;
@@ -77,6 +92,9 @@ class TransactionLayer final : public TransportUser {
   std::unordered_map<std::string, std::unique_ptr<ClientEntry>> client_;
   std::unordered_map<TransactionId, std::string> server_ids_;  // id -> key
   std::unordered_map<std::string, std::string> merge_keys_;    // §8.2.2.2 -> key
+  std::vector<std::pair<bool, std::string>> touched_;          // (server?, key)
+  std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;
+  std::optional<TimePoint> armed_;  // what timer_ waits for
 };
 
 }  // namespace tandem::sip

@@ -49,6 +49,7 @@ void UdpTransport::receive() {
 }
 
 void UdpTransport::on_datagram(std::string_view bytes) {
+  if (!limiter_.admit(sender_.address(), SteadyClock::now())) return;  // flooding: not even parsed
   // RFC 5626 §3.5.1 keep-alives on UDP are STUN or a bare CRLF: nothing to parse.
   if (bytes.find_first_not_of("\r\n") == std::string_view::npos) {
     ++stats_.keepalives;

@@ -9,6 +9,7 @@
 
 #include "common/result.hpp"
 #include "sip/message_parser.hpp"
+#include "sip/rate_limiter.hpp"
 #include "sip/transport.hpp"
 
 namespace tandem::sip {
@@ -24,6 +25,9 @@ class UdpTransport final : public Transport {
   PeerAddress local_address() const override { return local_; }
   bool send(std::string_view bytes, const Flow& flow) override;
   const TransportStats& stats() const { return stats_; }
+  // Per-source flood protection (off until set): datagrams beyond the limit are dropped unread.
+  void limit_rate(RateLimit limit) { limiter_ = RateLimiter(std::move(limit)); }
+  const RateLimiter& rate_limiter() const { return limiter_; }
 
  private:
   UdpTransport(boost::asio::ip::udp::socket socket, TransportUser& user,
@@ -38,6 +42,7 @@ class UdpTransport final : public Transport {
   boost::asio::ip::udp::endpoint sender_;
   std::array<char, 65536> buffer_{};
   TransportStats stats_;
+  RateLimiter limiter_;
 };
 
 }  // namespace tandem::sip

@@ -253,6 +253,7 @@ class WsTransport::StreamConnection final : public WsTransport::Connection {
 
   void deliver(std::string_view bytes) {
     WsTransport& t = *transport_;
+    if (!t.limiter_.admit(flow_.remote.ip, SteadyClock::now())) return shut_down();  // flooding
     if (is_crlf_only(bytes)) {
       ++t.stats_.keepalives;
       if (bytes.size() >= 4) write("\r\n");
@@ -357,7 +358,8 @@ WsTransport::WsTransport(TransportKind kind, tcp::acceptor acceptor, TransportUs
       acceptor_(std::move(acceptor)),
       user_(user),
       server_context_(std::move(server_context)),
-      options_(options) {
+      options_(options),
+      limiter_(options.rate_limit) {
   boost::system::error_code ec;
   const tcp::endpoint bound = acceptor_.local_endpoint(ec);
   local_ = PeerAddress{bound.address(), bound.port()};
@@ -376,7 +378,8 @@ void WsTransport::accept() {
     if (!ec) {
       boost::system::error_code peer_ec;
       const auto remote = socket.remote_endpoint(peer_ec);
-      if (!peer_ec && connections_from(remote.address()) >= options_.max_connections_per_source) {
+      if (!peer_ec && (connections_from(remote.address()) >= options_.max_connections_per_source ||
+                       !limiter_.admit(remote.address(), SteadyClock::now()))) {
         ++stats_.connections_refused;  // one source may not starve everyone else
         socket.close(peer_ec);
       } else if (!peer_ec) {

@@ -18,6 +18,7 @@
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "sip/message_parser.hpp"
+#include "sip/rate_limiter.hpp"
 #include "sip/tls_identity.hpp"
 #include "sip/transport.hpp"
 
@@ -37,6 +38,8 @@ struct WsOptions {
   // TLS handshake (WSS), upgrade request and WebSocket handshake; also the closing handshake.
   Duration handshake_timeout{std::chrono::seconds(10)};
   size_t max_connections_per_source = 64;
+  // Per-source message rate (connection attempts count too); a source beyond it is disconnected.
+  RateLimit rate_limit;
   size_t max_upgrade_request_size = 8192;  // HTTP request line and headers
   WsUpgradeValidator validate_upgrade;     // empty: accept every `sip` upgrade
 };
@@ -69,6 +72,7 @@ class WsTransport final : public Transport {
   };
   const Stats& stats() const { return stats_; }
   size_t connection_count() const { return connections_.size(); }
+  const RateLimiter& rate_limiter() const { return limiter_; }
 
  private:
   class Connection;
@@ -97,6 +101,7 @@ class WsTransport final : public Transport {
   uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, std::shared_ptr<Connection>> connections_;
   Stats stats_;
+  RateLimiter limiter_;
   // Completion handlers may run after this transport is gone; they check this first.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -1,17 +1,21 @@
-// tandem-pbx: registrar (digest-authenticated REGISTER), OPTIONS, and answers for unknown and
-// offline users, over UDP and TCP. See README.md ("tandem-pbx") for the flags.
+// tandem-pbx: registrar (digest-authenticated REGISTER), a stateful proxy between registered
+// users, OPTIONS, over UDP, TCP, TLS, WS and WSS. See README.md ("tandem-pbx") for the flags.
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "common/text.hpp"
 #include "pbx.hpp"
 #include "sip/message_builder.hpp"
 #include "sip/tcp_transport.hpp"
+#include "sip/tls_identity.hpp"
+#include "sip/tls_transport.hpp"
 #include "sip/udp_transport.hpp"
+#include "sip/ws_transport.hpp"
 
 namespace {
 
@@ -22,7 +26,7 @@ struct Listen {
   sip::PeerAddress address;
 };
 
-// "udp:127.0.0.1:5070", "tcp:[::1]:5070".
+// "udp:127.0.0.1:5070", "tcp:[::1]:5070", "wss:0.0.0.0:8443".
 Result<Listen> parse_listen(const std::string& text) {
   const size_t colon = text.find(':');
   const size_t last = text.rfind(':');
@@ -32,17 +36,27 @@ Result<Listen> parse_listen(const std::string& text) {
   }
   const std::string transport = text.substr(0, colon);
   std::string host = text.substr(colon + 1, last - colon - 1);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
+  }
   boost::system::error_code ec;
   const auto ip = boost::asio::ip::make_address(host, ec);
   const auto port = parse_uint(text.substr(last + 1), 65535);
-  if (ec || !port) return Error{"--listen '" + text + "': bad address or port"};
-  if (transport == "udp")
-    return Listen{sip::TransportKind::kUdp, {ip, static_cast<uint16_t>(*port)}};
-  if (transport == "tcp")
-    return Listen{sip::TransportKind::kTcp, {ip, static_cast<uint16_t>(*port)}};
-  return Error{"--listen '" + text + "': transport must be udp or tcp"};
+  if (ec || !port) {
+    return Error{"--listen '" + text + "': bad address or port"};
+  }
+  static constexpr std::pair<std::string_view, sip::TransportKind> kKinds[] = {
+      {"udp", sip::TransportKind::kUdp},
+      {"tcp", sip::TransportKind::kTcp},
+      {"tls", sip::TransportKind::kTls},
+      {"ws", sip::TransportKind::kWs},
+      {"wss", sip::TransportKind::kWss}};
+  for (const auto& [name, kind] : kKinds) {
+    if (transport == name) {
+      return Listen{kind, {ip, static_cast<uint16_t>(*port)}};
+    }
+  }
+  return Error{"--listen '" + text + "': transport must be udp, tcp, tls, ws or wss"};
 }
 
 Result<std::map<std::string, std::string>> parse_users(const std::vector<std::string>& users) {
@@ -62,26 +76,116 @@ Result<std::vector<sip::DigestAlgorithm>> parse_algorithms(const std::string& li
   for (size_t start = 0; start <= list.size();) {
     const size_t comma = std::min(list.find(',', start), list.size());
     auto alg = sip::parse_digest_algorithm(list.substr(start, comma - start));
-    if (!alg) return Error{"--digest '" + list + "': algorithms are MD5, SHA-256, SHA-512-256"};
+    if (!alg) {
+      return Error{"--digest '" + list + "': algorithms are MD5, SHA-256, SHA-512-256"};
+    }
     out.push_back(*alg);
     start = comma + 1;
   }
   return out;
 }
 
+struct Settings {
+  std::string tls_cert, tls_key;
+  sip::RateLimit rate;
+};
+
+// The TLS server context, made once when a tls: or wss: listener needs it.
+Result<sip::SslContextPtr> server_context(const Settings& s) {
+  if (s.tls_cert.empty() != s.tls_key.empty()) {
+    return Error{"--tls-cert and --tls-key go together"};
+  }
+  auto identity = s.tls_cert.empty() ? sip::TlsIdentity::generate("tandem-pbx")
+                                     : sip::TlsIdentity::from_pem_files(s.tls_cert, s.tls_key);
+  if (!identity) {
+    return identity.error();
+  }
+  if (s.tls_cert.empty()) {
+    std::printf("generated a self-signed certificate, SHA-256 fingerprint %s\n",
+                identity->fingerprint_sha256().c_str());
+  }
+  return sip::make_tls_server_context(*identity);
+}
+
+template <typename T>
+Result<std::unique_ptr<sip::Transport>> erase(Result<std::unique_ptr<T>> t) {
+  if (!t) {
+    return t.error();
+  }
+  return std::unique_ptr<sip::Transport>(std::move(*t));
+}
+
+Result<std::unique_ptr<sip::Transport>> open(boost::asio::io_context& io, const Listen& listen,
+                                             sip::TransportUser& user, const Settings& settings,
+                                             sip::SslContextPtr& tls) {
+  using sip::TransportKind;
+  if ((listen.kind == TransportKind::kTls || listen.kind == TransportKind::kWss) && !tls) {
+    auto context = server_context(settings);
+    if (!context) {
+      return context.error();
+    }
+    tls = *context;
+  }
+  switch (listen.kind) {
+    case TransportKind::kUdp: {
+      auto t = sip::UdpTransport::open(io, listen.address, user);
+      if (t) {
+        (*t)->limit_rate(settings.rate);
+      }
+      return erase(std::move(t));
+    }
+    case TransportKind::kTcp: {
+      sip::TcpOptions options;
+      options.rate_limit = settings.rate;
+      return erase(sip::TcpTransport::listen(io, listen.address, user, options));
+    }
+    case TransportKind::kTls: {
+      sip::TlsOptions options;
+      options.rate_limit = settings.rate;
+      return erase(sip::TlsTransport::listen(io, listen.address, user, tls, options));
+    }
+    case TransportKind::kWs:
+    case TransportKind::kWss: {
+      sip::WsOptions options;
+      options.rate_limit = settings.rate;
+      return erase(listen.kind == TransportKind::kWs
+                       ? sip::WsTransport::listen(io, listen.address, user, options)
+                       : sip::WsTransport::listen_secure(io, listen.address, user, tls, options));
+    }
+  }
+  return Error{"unknown transport"};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"tandem-pbx: a small SIP registrar and server for demos and tests"};
+  CLI::App app{"tandem-pbx: a small SIP registrar and proxy for demos and tests"};
   std::vector<std::string> listens{"udp:127.0.0.1:5070"}, users;
   std::string realm = "tandem.test", digest = "MD5,SHA-256";
-  app.add_option("--listen", listens, "TRANSPORT:ADDRESS:PORT to listen on (repeatable; udp, tcp)")
+  Settings settings;
+  double max_rate = 500;
+  unsigned ring_timeout = 60;
+  app.add_option(
+         "--listen", listens,
+         "TRANSPORT:ADDRESS:PORT to listen on (repeatable, one per transport; udp, tcp, tls, ws, "
+         "wss; IPv6 as [::1])")
       ->capture_default_str();
   app.add_option("--user", users, "NAME:PASSWORD of a user allowed to register (repeatable)");
   app.add_option("--realm", realm, "Digest realm")->capture_default_str();
   app.add_option("--digest", digest,
                  "Digest algorithms offered, most preferred first (MD5 first by default: many UAs, "
                  "JsSIP and SIPp among them, answer only the first challenge)")
+      ->capture_default_str();
+  app.add_option("--tls-cert", settings.tls_cert,
+                 "PEM certificate (chain) for tls: and wss: listeners; without it and --tls-key "
+                 "a self-signed one is generated at start and its fingerprint printed");
+  app.add_option("--tls-key", settings.tls_key, "PEM private key of --tls-cert");
+  app.add_option("--max-rate", max_rate,
+                 "Messages per second one source address may send (bursts of twice that); "
+                 "beyond it UDP datagrams are dropped and TCP/TLS/WS connections closed. 0: off")
+      ->capture_default_str();
+  app.add_option("--ring-timeout", ring_timeout,
+                 "Seconds a call may ring unanswered before the pbx cancels it and answers 480")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
@@ -92,34 +196,42 @@ int main(int argc, char** argv) {
                  (!passwords ? passwords.error() : algorithms.error()).reason.c_str());
     return 2;
   }
+  settings.rate.messages_per_second = max_rate;
+  settings.rate.on_flood = [](const boost::asio::ip::address& source, uint64_t dropped) {
+    std::fprintf(stderr, "tandem-pbx: %s exceeds --max-rate: cut off (%llu dropped before)\n",
+                 source.to_string().c_str(), static_cast<unsigned long long>(dropped));
+  };
   sip::DigestServer auth({realm, sip::random_token(32), std::chrono::seconds(300), *algorithms});
   pbx::Registrar registrar(auth, std::move(*passwords));
-  pbx::Pbx pbx(registrar);
   boost::asio::io_context io;
-  sip::TransactionLayer layer(io, pbx);
+  pbx::ProxyOptions proxy_options;
+  proxy_options.ring_timeout = std::chrono::seconds(ring_timeout);
+  pbx::Proxy proxy(io, registrar, proxy_options);
+  pbx::Pbx pbx(registrar, proxy);
+  sip::TransactionLayer layer(io, pbx, proxy_options.timers);
   pbx.attach(layer);
 
   std::vector<std::unique_ptr<sip::Transport>> transports;
+  sip::SslContextPtr tls;
+  bool kinds_seen[5] = {};
   for (const std::string& text : listens) {
     auto listen = parse_listen(text);
     if (!listen) {
       std::fprintf(stderr, "tandem-pbx: %s\n", listen.error().reason.c_str());
       return 2;
     }
-    Result<std::unique_ptr<sip::Transport>> opened = Error{};
-    if (listen->kind == sip::TransportKind::kUdp) {
-      auto t = sip::UdpTransport::open(io, listen->address, layer);
-      opened = t ? Result<std::unique_ptr<sip::Transport>>(std::move(*t)) : t.error();
-    } else {
-      auto t = sip::TcpTransport::listen(io, listen->address, layer);
-      opened = t ? Result<std::unique_ptr<sip::Transport>>(std::move(*t)) : t.error();
+    // The transaction layer sends each transport kind through one transport.
+    if (std::exchange(kinds_seen[static_cast<size_t>(listen->kind)], true)) {
+      std::fprintf(stderr, "tandem-pbx: --listen %s: one listener per transport\n", text.c_str());
+      return 2;
     }
+    auto opened = open(io, *listen, layer, settings, tls);
     if (!opened) {
-      std::fprintf(stderr, "tandem-pbx: %s (is another server using that port?)\n",
-                   opened.error().reason.c_str());
+      std::fprintf(stderr, "tandem-pbx: %s\n", opened.error().reason.c_str());
       return 1;
     }
     layer.add_transport(**opened);
+    proxy.add_transport(**opened);
     std::printf("listening %s:%s\n", std::string(sip::transport_name(listen->kind)).c_str(),
                 (*opened)->local_address().to_string().c_str());
     transports.push_back(std::move(*opened));

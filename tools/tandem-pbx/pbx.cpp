@@ -9,32 +9,36 @@ using sip::Message;
 
 void Pbx::on_request(sip::TransactionId id, const Message& request, const sip::Flow& flow) {
   const std::string& method = request.method();
-  const TimePoint now = SteadyClock::now();
   if (method == "REGISTER") {
-    layer_->respond(id, registrar_.handle(request, flow, now));
+    layer_->respond(id, registrar_.handle(request, flow, SteadyClock::now()));
+  } else if (method == "CANCEL") {
+    proxy_.cancel(id, request);
+  } else if (auto to = request.first_as(HeaderId::kTo, sip::parse_name_addr_view);
+             to && !to->tag.empty()) {
+    proxy_.forward_in_dialog(id, request, flow);
   } else if (method == "OPTIONS") {
     Message ok = sip::make_response(request, 200, {}, sip::random_token(10));
-    ok.add(HeaderId::kAllow, "REGISTER, OPTIONS, INVITE, ACK, CANCEL, BYE, MESSAGE");
+    ok.add(HeaderId::kAllow, "REGISTER, OPTIONS, INVITE, ACK, CANCEL, BYE, MESSAGE, INFO");
     layer_->respond(id, std::move(ok));
   } else {
-    route(id, request);
+    route(id, request, flow);
   }
 }
 
-// Requests for users: 404 for strangers, 480 while nobody is registered. Relaying to a
-// registered contact is the next step of the SIP-stack issue and answered 501 until then.
-void Pbx::route(sip::TransactionId id, const Message& request) {
-  const std::string user = sip::unescape(request.request_uri().user);
-  int status = 501;
-  std::string reason = "Not Implemented (relaying to registered users is not built yet)";
-  if (!registrar_.knows(user)) {
-    status = 404;
-    reason = "Not Found";
-  } else if (registrar_.lookup(user, SteadyClock::now()).empty()) {
-    status = 480;
-    reason = "Temporarily Unavailable (not registered)";
+// New requests come from our users (§22.3: 407 until the credentials verify, and a caller
+// writing one of our users in From must be that user), then go to a service or a user.
+void Pbx::route(sip::TransactionId id, const Message& request, const sip::Flow& flow) {
+  auto from = request.from();
+  const std::string from_user = from ? sip::unescape(from->uri.user) : std::string();
+  const std::string owner = registrar_.knows(from_user) ? from_user : std::string();
+  if (auto refused = registrar_.authenticate(request, 407, owner, SteadyClock::now())) {
+    layer_->respond(id, std::move(*refused));
+    return;
   }
-  layer_->respond(id, sip::make_response(request, status, reason, sip::random_token(10)));
+  if (services_ != nullptr && services_->on_request(*layer_, id, request, flow)) {
+    return;
+  }
+  proxy_.route(id, request, flow);
 }
 
 }  // namespace tandem::pbx

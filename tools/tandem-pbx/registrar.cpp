@@ -36,7 +36,7 @@ Message Registrar::handle(const Message& request, const sip::Flow& flow, TimePoi
     return reply(request, 400, "Bad Request (To must be a sip: address with a user)");
   }
   const std::string user = sip::unescape(to->uri.user);
-  if (auto refused = authenticate(request, user, now)) return std::move(*refused);
+  if (auto refused = authenticate(request, 401, user, now)) return std::move(*refused);
   if (auto refused = update(request, user, flow, now)) return std::move(*refused);
   Message ok = reply(request, 200);
   for (const Binding& b : lookup(user, now)) {
@@ -45,12 +45,13 @@ Message Registrar::handle(const Message& request, const sip::Flow& flow, TimePoi
   return ok;
 }
 
-// §22.4: challenge until the credentials verify; the authenticated user must own the AOR.
-std::optional<Message> Registrar::authenticate(const Message& request, const std::string& user,
-                                               TimePoint now) {
-  auto credentials = auth_.find_credentials(request, HeaderId::kAuthorization);
+// §22.3, §22.4: challenge until the credentials verify; the authenticated user must own `user`.
+std::optional<Message> Registrar::authenticate(const Message& request, int status,
+                                               const std::string& user, TimePoint now) {
+  auto credentials = auth_.find_credentials(
+      request, status == 407 ? HeaderId::kProxyAuthorization : HeaderId::kAuthorization);
   if (!credentials) {
-    Message challenge = reply(request, 401);
+    Message challenge = reply(request, status);
     auth_.add_challenges(challenge, now);
     return challenge;
   }
@@ -64,13 +65,13 @@ std::optional<Message> Registrar::authenticate(const Message& request, const std
     case sip::DigestVerdict::kOk:
       break;
     case sip::DigestVerdict::kStale: {
-      Message challenge = reply(request, 401);
+      Message challenge = reply(request, status);
       auth_.add_challenges(challenge, now, /*stale=*/true);
       return challenge;
     }
     case sip::DigestVerdict::kBadNonce:
     case sip::DigestVerdict::kReplay: {
-      Message challenge = reply(request, 401);
+      Message challenge = reply(request, status);
       auth_.add_challenges(challenge, now);
       return challenge;
     }
@@ -78,7 +79,7 @@ std::optional<Message> Registrar::authenticate(const Message& request, const std
       // Unknown user and wrong password look the same from outside.
       return reply(request, 403, "Forbidden (bad credentials)");
   }
-  if (credentials->username != user) {
+  if (!user.empty() && credentials->username != user) {
     return reply(request, 403, "Forbidden (credentials do not own this address)");
   }
   return std::nullopt;

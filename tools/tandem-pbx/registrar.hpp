@@ -41,10 +41,12 @@ class Registrar {
   // Live bindings of `user`, most recently refreshed first.
   std::vector<Binding> lookup(const std::string& user, TimePoint now);
   bool knows(const std::string& user) const { return passwords_.contains(user); }
+  // Nothing when `request` carries valid digest credentials of `user` (of any user when empty),
+  // else the answer: a `status` challenge (401 for a registrar, 407 for a proxy) or 403.
+  std::optional<sip::Message> authenticate(const sip::Message& request, int status,
+                                           const std::string& user, TimePoint now);
 
  private:
-  std::optional<sip::Message> authenticate(const sip::Message& request, const std::string& user,
-                                           TimePoint now);
   std::optional<sip::Message> update(const sip::Message& request, const std::string& user,
                                      const sip::Flow& flow, TimePoint now);
   void expire(TimePoint now);

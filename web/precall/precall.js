@@ -2,6 +2,9 @@
 // offer to /api/echo, apply the answer, play the echo, and measure with getStats() and WebAudio.
 // The outcome is shown on the page and left in window.precallResult (for automated tests).
 // Query parameters: ?auto=1 starts at once, &video=1 adds the camera, &seconds=N.
+// Network variants (for testing a path on purpose): &transport=udp|tcp and &family=ipv4|ipv6 keep
+// only the echo service's candidates of that kind; &turn=<turn: URL>&turnUser=..&turnCredential=..
+// adds a TURN server, and &policy=relay makes the browser use nothing else.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -69,16 +72,51 @@ async function snapshot(pc) {
   return out;
 }
 
+const candidateOf = (c) => c && {
+  type: c.candidateType, protocol: c.protocol, address: c.address, port: c.port,
+  relayProtocol: c.relayProtocol || null, tcpType: c.tcpType || null };
+
+// Which path the connection took, in words the user understands: UDP (best), TCP (UDP is
+// blocked: more delay under loss) or relay (through a TURN server).
 function transportOf(snap) {
   if (!snap.local) return { protocol: null, relay: false, text: 'unknown' };
   const relay = snap.local.candidateType === 'relay' || (snap.remote && snap.remote.candidateType === 'relay');
   const protocol = snap.local.protocol;
-  const text = relay ? `relay (TURN over ${snap.local.relayProtocol || protocol})` : protocol.toUpperCase();
-  return { protocol, relay, text, local: `${snap.local.address}:${snap.local.port}`,
-           remote: snap.remote ? `${snap.remote.address}:${snap.remote.port}` : null };
+  const remoteAddress = snap.remote ? snap.remote.address || '' : '';
+  const family = remoteAddress.includes(':') ? 'IPv6' : 'IPv4';
+  const text = relay ? `relay (TURN over ${(snap.local.relayProtocol || protocol).toUpperCase()})`
+    : `${protocol.toUpperCase()} (${family}, direct)`;
+  return { protocol, relay, family, text, local: candidateOf(snap.local), remote: candidateOf(snap.remote) };
+}
+
+// Keeps only the answer's candidates of the requested transport and address family, so that the
+// browser can only connect that way (a test of that path; the service offers all of them).
+function filterCandidates(sdp, { transport, family }) {
+  const keep = (line) => {
+    const m = /^a=candidate:\S+ \d+ (\S+) \d+ (\S+) /.exec(line);
+    if (!m) return true;
+    if (transport && m[1].toLowerCase() !== transport) return false;
+    if (family === 'ipv6' && !m[2].includes(':')) return false;
+    if (family === 'ipv4' && m[2].includes(':')) return false;
+    return true;
+  };
+  return sdp.split('\r\n').filter(keep).join('\r\n');
+}
+
+// What the path means for calls, added to the verdict when it is not direct UDP.
+function pathNote(t) {
+  if (!t || !t.protocol) return '';
+  if (t.relay) return ' Media goes through a relay (TURN) server.';
+  if (t.protocol === 'tcp') return ' Connected over TCP: UDP seems blocked here, so audio may lag when packets are lost.';
+  return '';
 }
 
 function verdictOf(r) {
+  const v = verdictWords(r);
+  return { word: v.word, text: v.text + (r.connected ? pathNote(r.transport) : '') };
+}
+
+function verdictWords(r) {
   if (!r.connected) return { word: 'poor', text: 'No connection: calls will fail on this network.' };
   if (r.packetsReceived === 0) return { word: 'poor', text: 'Connected but no media came back.' };
   const rtt = r.rttMs ?? 0, loss = r.lossPercent ?? 0, jitter = r.jitterMs ?? 0;
@@ -87,10 +125,12 @@ function verdictOf(r) {
   return { word: 'poor', text: 'Poor: expect delay or broken audio.' };
 }
 
-async function runTest({ withVideo, seconds }) {
+async function runTest({ withVideo, seconds, transport = null, family = null, iceServers = [],
+                         policy = 'all' }) {
   const result = { connected: false, transport: null, connectMs: null, rttMs: null, jitterMs: null,
                    lossPercent: null, packetsReceived: 0, packetsSent: 0, frequencyHz: null,
-                   level: null, verdict: null, error: null, session: null, video: null };
+                   level: null, verdict: null, error: null, session: null, video: null,
+                   remoteCandidates: [] };
   window.precallResult = undefined;
   const started = performance.now();
   let pc = null;
@@ -98,7 +138,7 @@ async function runTest({ withVideo, seconds }) {
   try {
     status('Asking for the microphone…');
     stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: withVideo });
-    pc = new RTCPeerConnection({ iceServers: [] });
+    pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: policy });
     for (const track of stream.getTracks()) pc.addTrack(track, stream);
     const remote = new MediaStream();
     const player = new Audio();
@@ -130,12 +170,17 @@ async function runTest({ withVideo, seconds }) {
     const body = await response.json();
     if (!response.ok) throw new Error(`echo service: ${body.error || response.status}`);
     result.session = body.session;
-    await pc.setRemoteDescription({ type: 'answer', sdp: body.sdp });
+    const answer = transport || family ? filterCandidates(body.sdp, { transport, family }) : body.sdp;
+    result.remoteCandidates = answer.split('\r\n').filter((l) => l.startsWith('a=candidate:'))
+      .map((l) => l.slice('a=candidate:'.length)).filter((l, i, all) => all.indexOf(l) === i);
+    await pc.setRemoteDescription({ type: 'answer', sdp: answer });
     await Promise.race([connected, sleep(10000).then(() => { throw new Error('no connection within 10 s'); })]);
     result.connected = true;
     result.connectMs = Math.round(performance.now() - started);
     setText('connected', `Yes (${result.connectMs} ms)`);
     setText('connect-time', `${result.connectMs} ms`);
+    result.transport = transportOf(await snapshot(pc));
+    setText('transport', result.transport.text);
 
     status(`Measuring for ${seconds} s…`);
     const audioTrack = remote.getAudioTracks()[0];
@@ -202,11 +247,23 @@ async function runTest({ withVideo, seconds }) {
 $('controls').addEventListener('submit', (e) => {
   e.preventDefault();
   $('start').disabled = true;
-  runTest({ withVideo: $('with-video').checked, seconds: Number($('duration').value) || 5 })
+  runTest({ withVideo: $('with-video').checked, seconds: Number($('duration').value) || 5,
+            ...variantOf(params) })
     .finally(() => { $('start').disabled = false; });
 });
 
 const params = new URLSearchParams(location.search);
+// Path variants from the query string (see the header); the form keeps the defaults.
+function variantOf(p) {
+  const v = { transport: p.get('transport'), family: p.get('family'), iceServers: [],
+              policy: p.get('policy') === 'relay' ? 'relay' : 'all' };
+  if (p.get('turn')) {
+    v.iceServers.push({ urls: p.get('turn'), username: p.get('turnUser') || undefined,
+                        credential: p.get('turnCredential') || undefined });
+  }
+  return v;
+}
+
 if (params.get('video') === '1') $('with-video').checked = true;
 if (params.get('seconds')) $('duration').value = params.get('seconds');
 if (params.get('auto') === '1') $('controls').requestSubmit();

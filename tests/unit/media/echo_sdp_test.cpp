@@ -141,5 +141,57 @@ TEST(EchoSdp, RejectsDataOnlyAndPassiveOffers) {
   EXPECT_FALSE(plan_echo(empty).ok());
 }
 
+TEST(EchoSdp, AnswerCarriesIpv4Ipv6AndIceTcpCandidates) {
+  const auto offer = load("chromium-156-audio-video-data.offer.sdp");
+  auto plan = plan_echo(offer);
+  ASSERT_TRUE(plan.ok());
+  SessionInfo i = info();
+  const std::array<uint8_t, 16> v6{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  const std::array<uint8_t, 4> v4{127, 0, 0, 1};
+  using T = ice::Endpoint::Transport;
+  i.candidates = {ice::Endpoint::ipv4(v4, 40000), ice::Endpoint::ipv6(v6, 40000),
+                  ice::Endpoint::ipv4(v4, 40100).with_transport(T::kTcp),
+                  ice::Endpoint::ipv6(v6, 40100).with_transport(T::kTcp)};
+  const auto answer = build_echo_answer(offer, *plan, i);
+  const std::string text = sdp::serialize_sdp(answer);
+  auto reparsed = sdp::parse_sdp(text);
+  ASSERT_TRUE(reparsed.ok()) << reparsed.error().describe() << "\n" << text;
+  for (size_t m = 0; m < 2; ++m) {
+    const auto candidates = sdp::candidates(reparsed->media[m]);
+    ASSERT_EQ(candidates.size(), 4u) << text;
+    EXPECT_EQ(candidates[0].transport, "udp");
+    EXPECT_EQ(candidates[0].address, "127.0.0.1");
+    EXPECT_EQ(candidates[0].port, 40000);
+    EXPECT_FALSE(candidates[0].tcp_type);
+    EXPECT_EQ(candidates[1].transport, "udp");
+    EXPECT_EQ(candidates[1].address, "::1");
+    EXPECT_EQ(candidates[1].port, 40000);
+    EXPECT_EQ(candidates[2].transport, "tcp");
+    EXPECT_EQ(candidates[2].address, "127.0.0.1");
+    EXPECT_EQ(candidates[2].port, 40100);
+    EXPECT_EQ(candidates[2].tcp_type, "passive");
+    EXPECT_EQ(candidates[3].transport, "tcp");
+    EXPECT_EQ(candidates[3].address, "::1");
+    EXPECT_EQ(candidates[3].tcp_type, "passive");
+    // Distinct foundations, all host, UDP above TCP, listed order kept (RFC 8445 §5.1.2).
+    for (size_t a = 0; a < candidates.size(); ++a) {
+      EXPECT_EQ(candidates[a].type, "host");
+      EXPECT_EQ(candidates[a].component, 1);
+      for (size_t b = a + 1; b < candidates.size(); ++b) {
+        EXPECT_NE(candidates[a].foundation, candidates[b].foundation);
+        EXPECT_GT(candidates[a].priority, candidates[b].priority);
+      }
+    }
+    EXPECT_EQ(candidates[0].priority >> 24, 126u);
+    EXPECT_EQ(candidates[2].priority >> 24, 126u);
+    EXPECT_EQ((candidates[2].priority >> 8) & 0xffff, (4u << 13) + 8191u - 2u);  // RFC 6544 §4.2
+  }
+  // The m= line and c= stay on the first (UDP) candidate.
+  EXPECT_EQ(reparsed->media[0].port, 40000);
+  EXPECT_NE(text.find("c=IN IP4 127.0.0.1"), std::string::npos);
+  EXPECT_NE(text.find("a=candidate:4 1 tcp"), std::string::npos);
+  EXPECT_NE(text.find(" ::1 40100 typ host tcptype passive"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace tandem::media

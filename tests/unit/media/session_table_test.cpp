@@ -70,5 +70,21 @@ TEST(SessionTable, RemoveSessionForgetsEverything) {
   EXPECT_EQ(t.path_count(), 1u);
 }
 
+TEST(SessionTable, TcpAndUdpFromTheSameAddressAreDifferentPaths) {
+  SessionTable t;
+  const auto udp = v4(1, 50000);
+  const auto tcp = udp.with_transport(ice::Endpoint::Transport::kTcp);
+  EXPECT_NE(udp, tcp);
+  EXPECT_TRUE(tcp.is_tcp());
+  EXPECT_EQ(tcp.to_string(), udp.to_string());
+  t.add_path(udp, 1);
+  t.add_path(tcp, 2);
+  EXPECT_EQ(t.find_by_path(udp), 1u);
+  EXPECT_EQ(t.find_by_path(tcp), 2u);
+  t.remove_path(tcp);  // an ICE-TCP connection closed
+  EXPECT_FALSE(t.find_by_path(tcp));
+  EXPECT_EQ(t.find_by_path(udp), 1u);
+}
+
 }  // namespace
 }  // namespace tandem::media
