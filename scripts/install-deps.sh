@@ -20,6 +20,8 @@ packages=(
   # third-party peers for interop tests (coturn: turnutils_stunclient, turnserver for the relay
   # e2e; sip-tester: SIPp; tshark: Wireshark's RTCP dissector)
   coturn sip-tester tshark
+  # python3 (standard library only): the services test decodes captured RTP with it
+  python3
   # browser tests: Debian's Chromium driven by playwright-core (npm)
   chromium
   # RFC 3263 target resolution: c-ares (asynchronous NAPTR/SRV/A/AAAA lookups) and dnsmasq, the

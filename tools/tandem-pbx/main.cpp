@@ -1,5 +1,6 @@
 // tandem-pbx: registrar (digest-authenticated REGISTER), a stateful proxy between registered
-// users, OPTIONS, over UDP, TCP, TLS, WS and WSS. See README.md ("tandem-pbx") for the flags.
+// users, OPTIONS, the service extensions 600/601/602 (services.hpp), over UDP, TCP, TLS, WS and
+// WSS. See README.md ("tandem-pbx") for the flags.
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -10,6 +11,7 @@
 
 #include "common/text.hpp"
 #include "pbx.hpp"
+#include "services.hpp"
 #include "sip/message_builder.hpp"
 #include "sip/tcp_transport.hpp"
 #include "sip/tls_identity.hpp"
@@ -85,6 +87,18 @@ Result<std::vector<sip::DigestAlgorithm>> parse_algorithms(const std::string& li
   return out;
 }
 
+// "20000-20999": the RTP port range of the service extensions.
+Result<std::pair<uint16_t, uint16_t>> parse_ports(const std::string& text) {
+  const size_t dash = text.find('-');
+  const auto low = parse_uint(text.substr(0, dash), 65535);
+  const auto high =
+      dash == std::string::npos ? std::nullopt : parse_uint(text.substr(dash + 1), 65535);
+  if (!low || !high || *low > *high || *high - *low < 1) {
+    return Error{"--rtp-ports '" + text + "': expected LOW-HIGH, e.g. 20000-20999"};
+  }
+  return std::pair{static_cast<uint16_t>(*low), static_cast<uint16_t>(*high)};
+}
+
 struct Settings {
   std::string tls_cert, tls_key;
   sip::RateLimit rate;
@@ -156,6 +170,45 @@ Result<std::unique_ptr<sip::Transport>> open(boost::asio::io_context& io, const 
   return Error{"unknown transport"};
 }
 
+// The services' user agent, on the address of the first UDP listener (loopback for a wildcard).
+// Null, with a note, when there is no UDP listener for the proxy to reach it through.
+Result<std::unique_ptr<pbx::ServiceUa>> start_services(
+    boost::asio::io_context& io, pbx::Proxy& proxy,
+    const std::vector<std::unique_ptr<sip::Transport>>& transports, const std::string& rtp_ports,
+    const sip::TimerConfig& timers) {
+  pbx::ServiceUaOptions options;
+  options.timers = timers;
+  if (!rtp_ports.empty()) {
+    auto ports = parse_ports(rtp_ports);
+    if (!ports) {
+      return ports.error();
+    }
+    options.rtp_port_min = ports->first;
+    options.rtp_port_max = ports->second;
+  }
+  const sip::Transport* udp = nullptr;
+  for (const auto& t : transports) {
+    if (udp == nullptr && t->kind() == sip::TransportKind::kUdp) {
+      udp = t.get();
+    }
+  }
+  if (udp == nullptr) {
+    std::printf("services 600-602 off: they need a udp listener\n");
+    return std::unique_ptr<pbx::ServiceUa>();
+  }
+  if (!udp->local_address().ip.is_unspecified()) {
+    options.address = udp->local_address().ip;
+  } else if (udp->local_address().ip.is_v6()) {
+    options.address = boost::asio::ip::address_v6::loopback();
+  }
+  auto services = pbx::ServiceUa::create(io, proxy, options);
+  if (services) {
+    std::printf("services 600 echo, 601 tone, 602 dtmf at UDP:%s\n",
+                (*services)->address().to_string().c_str());
+  }
+  return services;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -187,6 +240,14 @@ int main(int argc, char** argv) {
   app.add_option("--ring-timeout", ring_timeout,
                  "Seconds a call may ring unanswered before the pbx cancels it and answers 480")
       ->capture_default_str();
+  bool services_on = true;
+  std::string rtp_ports;
+  app.add_flag("--services,!--no-services", services_on,
+               "Answer the service extensions 600 (echo), 601 (1000 Hz tone) and 602 (DTMF "
+               "readback) for authenticated callers (default on; needs a udp listener)");
+  app.add_option("--rtp-ports", rtp_ports,
+                 "LOW-HIGH: UDP ports for the services' RTP (even ports used); default: any "
+                 "port the OS gives");
   CLI11_PARSE(app, argc, argv);
 
   auto passwords = parse_users(users);
@@ -235,6 +296,18 @@ int main(int argc, char** argv) {
     std::printf("listening %s:%s\n", std::string(sip::transport_name(listen->kind)).c_str(),
                 (*opened)->local_address().to_string().c_str());
     transports.push_back(std::move(*opened));
+  }
+  std::unique_ptr<pbx::ServiceUa> services;
+  if (services_on) {
+    auto made = start_services(io, proxy, transports, rtp_ports, proxy_options.timers);
+    if (!made) {
+      std::fprintf(stderr, "tandem-pbx: %s\n", made.error().reason.c_str());
+      return 2;
+    }
+    services = std::move(*made);
+    if (services) {
+      pbx.set_services(services.get());
+    }
   }
   std::fflush(stdout);
   boost::asio::signal_set signals(io, SIGTERM, SIGINT);

@@ -163,6 +163,21 @@ void Proxy::route(sip::TransactionId id, const Message& request, const Flow& flo
   settle(ctx);
 }
 
+void Proxy::route_to(sip::TransactionId id, const Message& request, const Flow& flow,
+                     const Flow& target, const sip::Uri& contact) {
+  if (!hops_left(request)) {
+    layer_->respond(id, sip::make_response(request, 483, "Too Many Hops", sip::random_token(10)));
+    return;
+  }
+  if (request.method() == "INVITE") {
+    layer_->respond(id, sip::make_response(request, 100));
+  }
+  Context& ctx = open_context(id, request, flow);
+  ctx.request.remove(HeaderId::kRoute);
+  fork(ctx, target, contact, request.method() == "INVITE");
+  settle(ctx);
+}
+
 void Proxy::forward_in_dialog(sip::TransactionId id, const Message& request, const Flow& flow) {
   Message copy = request;
   auto target = in_dialog_target(copy, flow);

@@ -37,6 +37,10 @@ class Proxy {
   // An authenticated out-of-dialog request for the user in its Request-URI: 404, 480, 483, or
   // forked to the user's contacts.
   void route(sip::TransactionId id, const sip::Message& request, const sip::Flow& flow);
+  // The same toward one fixed contact (the pbx's own service user agent), Record-Routed like a
+  // registered user's, so in-dialog requests of both sides come through the proxy.
+  void route_to(sip::TransactionId id, const sip::Message& request, const sip::Flow& flow,
+                const sip::Flow& target, const sip::Uri& contact);
   // A request with a To tag: toward the other party of the dialog, along the flow token.
   void forward_in_dialog(sip::TransactionId id, const sip::Message& request, const sip::Flow& flow);
   // §16.10: answers the CANCEL and cancels the branches of the INVITE it matches.
