@@ -28,8 +28,8 @@ test: test-release test-fuzz
 bench: build
 	./build/release/bench/tandem_bench_sip_parse
 	./build/release/bench/tandem_bench_srtp
-	./build/release/bench/tandem_bench_passthrough
-	./build/release/bench/tandem_bench_webrtc_echo
+	./bench/run-in-netns.sh ./build/release/bench/tandem_bench_passthrough
+	./bench/run-in-netns.sh ./build/release/bench/tandem_bench_webrtc_echo
 	./build/release/bench/tandem_bench_dtls_handshake
 	./bench/pbx_load.sh ./build/release/tools/tandem-pbx/tandem-pbx
 

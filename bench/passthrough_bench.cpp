@@ -2,7 +2,12 @@
 // socket -> recvmmsg -> unprotect -> rewrite SSRC/sequence/timestamp -> protect -> sendmmsg to a
 // sink socket. See bench/README.md.
 //
-//   tandem_bench_passthrough [--quick]
+//   tandem_bench_passthrough [--quick] [--tx-nic ADDR]
+//
+// With --tx-nic (given by bench/run-in-netns.sh) it also runs every case with the forwarder's
+// sends going to ADDR, routed to a TUN device standing in for a NIC (tx=tun-nic lines): the
+// transmit cost of a real server, without the receiver's softirq work that loopback (tx=loopback
+// lines) runs in the sender's context and so charges to the forwarder.
 //
 // It composes the production classes the way MediaWorker::drain_socket()/flush() and
 // WebRtcTransport::on_rtp() do (SrtpSession, RtpPacketView, SeqTsRewriter, ice::Endpoint, the
@@ -13,8 +18,9 @@
 // a round of freshly protected SRTP packets to the forwarder's socket, whose receive buffer holds
 // them all; (2) the forwarder drains it in batches of 1 or 32 (a zero-timeout poll for
 // readiness per batch, as the worker's event loop waits before each drain) and sends every
-// packet on to the sink socket; (3) the sink drains and checks every forwarded packet
-// (authenticates with the outbound key, our SSRC, consecutive sequence numbers).
+// packet on to the sink socket (or the NIC); (3) the sink (or the NIC's ring) drains and checks
+// every forwarded packet (authenticates with the outbound key, our SSRC, consecutive sequence
+// numbers); with the NIC its TX counter must also have grown by exactly the round's packets.
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -43,6 +49,7 @@ using tandem::bench::kMaxBatch;
 using tandem::bench::kSlotSize;
 using tandem::bench::MmsgBatch;
 using tandem::bench::Rounds;
+using tandem::bench::TunNic;
 using tandem::bench::UdpSocket;
 using tandem::srtp::Direction;
 using tandem::srtp::Profile;
@@ -96,7 +103,7 @@ struct Forwarder {
         rewriter(kOutSsrc, kOutFirstSeq, 123456, 48000) {}
 
   // One drain of the socket: readiness, recvmmsg, per packet the passthrough, sendmmsg.
-  size_t forward_batch(int fd, size_t batch, const tandem::bench::UdpSocket& sink) noexcept {
+  size_t forward_batch(int fd, size_t batch, const sockaddr* to, socklen_t to_len) noexcept {
     pollfd pfd{fd, POLLIN, 0};
     if (::poll(&pfd, 1, 0) != 1) return 0;
     const int n = rx.receive(fd, batch);
@@ -107,17 +114,17 @@ struct Forwarder {
       const auto from = tandem::ice::Endpoint::from_sockaddr(
           reinterpret_cast<const sockaddr*>(hdr.msg_name), hdr.msg_namelen);
       if (!from || (hdr.msg_flags & MSG_TRUNC) != 0) continue;
-      forward_one(rx.slot(static_cast<size_t>(i)), rx.msgs[static_cast<size_t>(i)].msg_len, now,
-                  sink);
+      forward_one(rx.slot(static_cast<size_t>(i)), rx.msgs[static_cast<size_t>(i)].msg_len, now, to,
+                  to_len);
     }
     return mode == Mode::kFullGso ? tx.flush_gso(fd) : tx.flush(fd);
   }
 
   void forward_one(std::span<uint8_t> buffer, size_t length, tandem::TimePoint now,
-                   const tandem::bench::UdpSocket& sink) noexcept {
+                   const sockaddr* to, socklen_t to_len) noexcept {
     if (!tandem::rtp::is_rtp(buffer.first(length))) return;
     if (mode == Mode::kIoOnly) {
-      (void)tx.queue(buffer.first(length), sink.address(), sink.address_len());
+      (void)tx.queue(buffer.first(length), to, to_len);
       return;
     }
     if (inbound.unprotect_rtp(buffer, length) != SrtpStatus::kOk) return;
@@ -125,7 +132,7 @@ struct Forwarder {
     if (!view) return;
     rewriter.rewrite(*view, now);
     if (outbound.protect_rtp(buffer, length) != SrtpStatus::kOk) return;
-    (void)tx.queue(buffer.first(length), sink.address(), sink.address_len());
+    (void)tx.queue(buffer.first(length), to, to_len);
   }
 
   Mode mode;
@@ -143,11 +150,14 @@ struct CaseResult {
 
 class Passthrough {
  public:
-  Passthrough(const Config& config, Profile profile, size_t size, Mode mode)
+  // nic: send to it instead of the loopback sink (tx=tun-nic), or nullptr (tx=loopback).
+  Passthrough(const Config& config, Profile profile, size_t size, Mode mode, const TunNic* nic)
       : config_(config),
         mode_(mode),
+        nic_(nic),
         size_(size),
         srtp_size_(size + tandem::srtp::profile_info(profile).rtp_tag_len),
+        forwarder_socket_(nic != nullptr),
         feeder_session_(make_session(profile, 0x10, Direction::kOutbound)),
         verifier_(make_session(profile, 0x40, Direction::kInbound)),
         forwarder_(profile, mode) {
@@ -177,11 +187,14 @@ class Passthrough {
  private:
   std::pair<int64_t, int64_t> round(size_t batch) {
     feed();
+    const sockaddr* to = nic_ != nullptr ? nic_->address() : sink_.address();
+    const socklen_t to_len = nic_ != nullptr ? nic_->address_len() : sink_.address_len();
+    const auto counters = nic_ != nullptr ? TunNic::tx_counters() : TunNic::Counters{};
     const int64_t cpu0 = tandem::bench::thread_cpu_ns();
     const int64_t wall0 = tandem::bench::wall_ns();
     size_t forwarded = 0;
     while (forwarded < config_.packets) {
-      const size_t n = forwarder_.forward_batch(forwarder_socket_.fd(), batch, sink_);
+      const size_t n = forwarder_.forward_batch(forwarder_socket_.fd(), batch, to, to_len);
       if (n == 0) break;
       forwarded += n;
     }
@@ -190,7 +203,11 @@ class Passthrough {
     if (forwarded != config_.packets) {
       die("forwarded " + std::to_string(forwarded) + " of " + std::to_string(config_.packets));
     }
-    verify();
+    if (nic_ != nullptr) {
+      verify_nic(counters);
+    } else {
+      verify();
+    }
     return {cpu, wall};
   }
 
@@ -218,16 +235,43 @@ class Passthrough {
     while (received < config_.packets) {
       const int n = sink_batch_.receive(sink_.fd(), kMaxBatch);
       if (n <= 0) break;
-      for (size_t i = 0; i < static_cast<size_t>(n); ++i, ++received) check(i);
+      for (size_t i = 0; i < static_cast<size_t>(n); ++i, ++received) {
+        check(sink_batch_.slot(i), sink_batch_.msgs[i].msg_len);
+      }
     }
     if (received != config_.packets) {
       die("sink received " + std::to_string(received) + " of " + std::to_string(config_.packets));
     }
   }
 
-  void check(size_t i) {
-    auto slot = sink_batch_.slot(i);
-    size_t length = sink_batch_.msgs[i].msg_len;
+  // Empties the NIC's ring, checking each packet, then its TX counter against the round.
+  void verify_nic(const TunNic::Counters& before) {
+    size_t received = 0;
+    while (const auto payload = nic_->next(sink_batch_.slot(0))) {
+      check(*payload, payload->size());
+      ++received;
+    }
+    const TunNic::Counters after = TunNic::tx_counters();
+    const uint64_t bytes = config_.packets * (srtp_size_ + 28);  // + IPv4 and UDP headers
+    if (received != config_.packets || after.packets - before.packets != config_.packets ||
+        after.bytes - before.bytes != bytes) {
+      die("tx=tun-nic: sent " + std::to_string(config_.packets) + ", the ring held " +
+          std::to_string(received) + ", the TX counter grew by " +
+          std::to_string(after.packets - before.packets) + " packets, " +
+          std::to_string(after.bytes - before.bytes) + " bytes (expected " + std::to_string(bytes) +
+          ")");
+    }
+    nic_sent_ += after.packets - before.packets;
+    nic_bytes_ += after.bytes - before.bytes;
+  }
+
+ public:
+  // Packets and bytes the NIC's TX counter grew by over all rounds (the sanity line).
+  uint64_t nic_sent() const noexcept { return nic_sent_; }
+  uint64_t nic_bytes() const noexcept { return nic_bytes_; }
+
+ private:
+  void check(std::span<uint8_t> slot, size_t length) {
     if (mode_ == Mode::kIoOnly) {
       if (length != srtp_size_) die("a forwarded packet changed size");
       return;
@@ -244,6 +288,7 @@ class Passthrough {
 
   Config config_;
   Mode mode_;
+  const TunNic* nic_;
   size_t size_;
   size_t srtp_size_;
   UdpSocket feeder_socket_;
@@ -257,18 +302,70 @@ class Passthrough {
   MmsgBatch sink_batch_;
   uint32_t feed_seq_ = 1;
   uint32_t checked_ = 0;
+  uint64_t nic_sent_ = 0;
+  uint64_t nic_bytes_ = 0;
 };
 
-void print_line(std::string_view what, size_t size, size_t batch, const CaseResult& r, bool judge) {
+void print_line(std::string_view tx, std::string_view what, size_t size, size_t batch,
+                const CaseResult& r, bool judge) {
   std::printf(
-      "passthrough  %-30s %5zu B  batch=%-2zu  cpu %6.3f µs/packet (best %6.3f)  "
+      "passthrough  tx=%-9s %-30s %5zu B  batch=%-2zu  cpu %6.3f µs/packet (best %6.3f)  "
       "wall %6.3f µs/packet (best %6.3f)",
-      std::string(what).c_str(), size, batch, r.cpu.median() / 1e3, r.cpu.best() / 1e3,
-      r.wall.median() / 1e3, r.wall.best() / 1e3);
+      std::string(tx).c_str(), std::string(what).c_str(), size, batch, r.cpu.median() / 1e3,
+      r.cpu.best() / 1e3, r.wall.median() / 1e3, r.wall.best() / 1e3);
   if (judge) {
     std::printf("  (goal ≤ 3 µs)  %s", tandem::bench::verdict(r.cpu.median(), kGoalPacketNs, true));
   }
   std::printf("\n");
+}
+
+constexpr size_t kSizes[] = {172, 1200};
+constexpr size_t kBatches[] = {1, 32};
+constexpr Profile kProfiles[] = {Profile::kAeadAes128Gcm, Profile::kAes128CmHmacSha1_80};
+
+// Every I/O-only and full case, sending to the loopback sink (nic == nullptr) or the NIC.
+// Returns the packets and bytes the NIC's TX counter grew by.
+std::pair<uint64_t, uint64_t> run_cases(const Config& config, const TunNic* nic) {
+  const std::string_view tx = nic != nullptr ? "tun-nic" : "loopback";
+  std::pair<uint64_t, uint64_t> nic_total{};
+  const auto run = [&](Profile profile, size_t size, size_t batch, Mode mode) {
+    Passthrough bench(config, profile, size, mode, nic);
+    CaseResult result = bench.run(batch);
+    nic_total.first += bench.nic_sent();
+    nic_total.second += bench.nic_bytes();
+    return result;
+  };
+  for (const size_t size : kSizes) {
+    for (const size_t batch : kBatches) {
+      print_line(tx, "I/O only (no SRTP, no rewrite)", size, batch,
+                 run(Profile::kAeadAes128Gcm, size, batch, Mode::kIoOnly), false);
+    }
+  }
+  for (const Profile profile : kProfiles) {
+    for (const size_t size : kSizes) {
+      for (const size_t batch : kBatches) {
+        print_line(tx, tandem::srtp::profile_info(profile).sdes_name, size, batch,
+                   run(profile, size, batch, Mode::kFull), true);
+      }
+    }
+  }
+  return nic_total;
+}
+
+void run_gso(const Config& config) {
+  const tandem::bench::UdpSocket probe;
+  if (!MmsgBatch::gso_supported(probe.fd())) {
+    std::printf("  (UDP GSO lines skipped: this kernel has no UDP_SEGMENT)\n");
+    return;
+  }
+  for (const size_t size : kSizes) {
+    Passthrough bench(config, Profile::kAeadAes128Gcm, size, Mode::kFullGso, nullptr);
+    print_line("loopback", "AEAD_AES_128_GCM, GSO send (*)", size, kMaxBatch, bench.run(kMaxBatch),
+               true);
+  }
+  std::printf(
+      "  (*) sendmsg with UDP_SEGMENT instead of sendmmsg: not what MediaWorker does today; "
+      "shows what sending a batch's same-destination packets as one GSO datagram saves\n");
 }
 
 }  // namespace
@@ -276,43 +373,31 @@ void print_line(std::string_view what, size_t size, size_t batch, const CaseResu
 int main(int argc, char** argv) {
   Config config;
   if (tandem::bench::quick_mode(argc, argv)) config = Config{64, 1, 0};
+  const auto nic_address = TunNic::address_from_args(argc, argv);
   std::printf(
       "passthrough: recvmmsg -> SRTP unprotect -> SSRC/seq/ts rewrite -> SRTP protect -> "
-      "sendmmsg on loopback, one thread;\n"
+      "sendmmsg, one thread, packets in from a feeder socket on loopback;\n"
+      "  tx=loopback: sends to a sink socket on loopback (the sink's receive softirq runs in, "
+      "and is charged to, the forwarder's thread);\n"
+      "  tx=tun-nic: sends to an address routed to a TUN device in a private netns, like a "
+      "NIC's transmit (bench/run-in-netns.sh);\n"
       "  composed from the production classes as MediaWorker/WebRtcTransport use them "
       "(not MediaWorker itself, see bench/README.md).\n"
       "  cpu = forwarding thread CPU time / packets (median of rounds of %zu, best in "
       "brackets); wall = elapsed time of the same rounds\n",
       config.packets);
-  const size_t sizes[] = {172, 1200};
-  const size_t batches[] = {1, 32};
-  for (const size_t size : sizes) {
-    for (const size_t batch : batches) {
-      Passthrough bench(config, Profile::kAeadAes128Gcm, size, Mode::kIoOnly);
-      print_line("I/O only (no SRTP, no rewrite)", size, batch, bench.run(batch), false);
-    }
-  }
-  const Profile profiles[] = {Profile::kAeadAes128Gcm, Profile::kAes128CmHmacSha1_80};
-  for (const Profile profile : profiles) {
-    for (const size_t size : sizes) {
-      for (const size_t batch : batches) {
-        Passthrough bench(config, profile, size, Mode::kFull);
-        print_line(tandem::srtp::profile_info(profile).sdes_name, size, batch, bench.run(batch),
-                   true);
-      }
-    }
-  }
-  const tandem::bench::UdpSocket probe;
-  if (!MmsgBatch::gso_supported(probe.fd())) {
-    std::printf("  (UDP GSO lines skipped: this kernel has no UDP_SEGMENT)\n");
+  (void)run_cases(config, nullptr);
+  run_gso(config);
+  if (!nic_address) {
+    tandem::bench::print_nic_skipped();
     return 0;
   }
-  for (const size_t size : sizes) {
-    Passthrough bench(config, Profile::kAeadAes128Gcm, size, Mode::kFullGso);
-    print_line("AEAD_AES_128_GCM, GSO send (*)", size, kMaxBatch, bench.run(kMaxBatch), true);
-  }
+  const TunNic nic(*nic_address);
+  const auto [packets, bytes] = run_cases(config, &nic);
   std::printf(
-      "  (*) sendmsg with UDP_SEGMENT instead of sendmmsg: not what MediaWorker does today; "
-      "shows what sending a batch's same-destination packets as one GSO datagram saves\n");
+      "  tx=tun-nic sanity: %s TX counter grew by %llu packets (%llu bytes) = every packet "
+      "forwarded to it, each read back from its ring and checked\n",
+      TunNic::kDevice, static_cast<unsigned long long>(packets),
+      static_cast<unsigned long long>(bytes));
   return 0;
 }

@@ -3,7 +3,7 @@
 // MediaWorker::on_datagram does (RFC 7983 class, session by remote address), with recvmmsg and
 // sendmmsg on loopback. See bench/README.md.
 //
-//   tandem_bench_webrtc_echo [--quick]
+//   tandem_bench_webrtc_echo [--quick] [--tx-nic ADDR]
 //
 // A "browser" socket first sets the session up through the same loop, for real: an ICE check
 // with USE-CANDIDATE (STUN, MESSAGE-INTEGRITY), then a DTLS-SRTP handshake from an in-process
@@ -11,6 +11,13 @@
 // sends a round of SRTP packets; the worker loop drains its socket in batches of 1 or 32 and
 // echoes every packet; the browser drains the echoes and checks each (authenticates with the
 // worker's SRTP key, our SSRC, same sequence number and payload).
+//
+// With --tx-nic (bench/run-in-netns.sh) the same cases run again with the echoes going to ADDR,
+// routed to a TUN device standing in for a NIC (tx=tun-nic lines): after the set-up over
+// loopback, the worker's receive path sees the browser's packets as coming from ADDR (a
+// one-entry address translation in front of the dispatch, like a NAT in front of a real
+// browser) and the browser re-nominates that path with a second ICE check, so the session's
+// selected path, where on_rtp sends, is ADDR. The echoes are read back from the device's ring.
 #include <poll.h>
 
 #include <array>
@@ -50,6 +57,7 @@ using tandem::TimePoint;
 using tandem::bench::kMaxBatch;
 using tandem::bench::MmsgBatch;
 using tandem::bench::Rounds;
+using tandem::bench::TunNic;
 using tandem::bench::UdpSocket;
 using tandem::media::PacketClass;
 using tandem::srtp::SrtpStatus;
@@ -85,8 +93,9 @@ tandem::dtls::DtlsContext make_context(std::string_view name) {
 // demultiplexing table, the transport, receive and send batches.
 class Worker final : private tandem::media::DatagramSink {
  public:
-  Worker(const tandem::dtls::DtlsContext& context, const tandem::media::SessionParams& params)
-      : context_(context) {
+  Worker(const tandem::dtls::DtlsContext& context, const tandem::media::SessionParams& params,
+         bool any_address)
+      : context_(context), socket_(any_address) {
     auto transport = tandem::media::WebRtcTransport::create(
         kSession, params, {std::string(kLocalUfrag), std::string(kLocalPwd)}, context_, *this,
         ntp_clock_, SteadyClock::now());
@@ -98,6 +107,11 @@ class Worker final : private tandem::media::DatagramSink {
   const UdpSocket& socket() const noexcept { return socket_; }
   const tandem::media::WebRtcTransport& session() const noexcept { return *session_; }
 
+  // From now on, datagrams from `from` are dispatched as if they came from `as`.
+  void translate(const tandem::ice::Endpoint& from, const tandem::ice::Endpoint& as) {
+    translation_.emplace(from, as);
+  }
+
   // One wake-up: readiness, one recvmmsg of up to `batch`, dispatch, one sendmmsg.
   size_t drain(size_t batch) noexcept {
     pollfd pfd{socket_.fd(), POLLIN, 0};
@@ -108,8 +122,9 @@ class Worker final : private tandem::media::DatagramSink {
     for (size_t i = 0; i < static_cast<size_t>(n); ++i) {
       const auto& hdr = rx_.msgs[i].msg_hdr;
       if ((hdr.msg_flags & MSG_TRUNC) != 0) continue;
-      const auto from = tandem::ice::Endpoint::from_sockaddr(
+      auto from = tandem::ice::Endpoint::from_sockaddr(
           reinterpret_cast<const sockaddr*>(hdr.msg_name), hdr.msg_namelen);
+      if (from && translation_ && *from == translation_->first) from = translation_->second;
       if (from) on_datagram(rx_.slot(i), rx_.msgs[i].msg_len, *from, now);
     }
     return tx_.flush(socket_.fd());
@@ -151,6 +166,7 @@ class Worker final : private tandem::media::DatagramSink {
   tandem::rtp::NtpClock ntp_clock_;
   tandem::media::SessionTable table_;
   std::unique_ptr<tandem::media::WebRtcTransport> session_;
+  std::optional<std::pair<tandem::ice::Endpoint, tandem::ice::Endpoint>> translation_;
   MmsgBatch rx_;
   MmsgBatch tx_;
 };
@@ -190,10 +206,10 @@ class Browser final : public tandem::dtls::DtlsListener {
   void on_dtls_failed(std::string_view reason) override { die("DTLS: " + std::string(reason)); }
   void on_dtls_closed() override { die("DTLS closed"); }
 
- private:
-  void send_check(Worker& worker) {
+  // A connectivity check with USE-CANDIDATE: the latest nomination selects its path.
+  void send_check(Worker& worker, uint8_t tid_seed = 0x40) {
     std::array<uint8_t, tandem::ice::kTransactionIdSize> tid{};
-    for (size_t i = 0; i < tid.size(); ++i) tid[i] = static_cast<uint8_t>(0x40 + i);
+    for (size_t i = 0; i < tid.size(); ++i) tid[i] = static_cast<uint8_t>(tid_seed + i);
     std::array<uint8_t, 256> out{};
     tandem::ice::StunBuilder b(out, tandem::ice::kBindingRequest, tid);
     b.add_string(tandem::ice::attr::kUsername,
@@ -211,6 +227,7 @@ class Browser final : public tandem::dtls::DtlsListener {
     (void)batch_.receive(socket_.fd(), kMaxBatch);  // the Binding success response
   }
 
+ private:
   void send(Worker& worker) {
     for (const auto& datagram : outbox_) {
       (void)batch_.queue(datagram, worker.socket().address(), worker.socket().address_len());
@@ -256,14 +273,17 @@ struct CaseResult {
 
 class EchoBench {
  public:
-  EchoBench(const Config& config, size_t size)
+  // nic: echo to it instead of the browser's loopback socket (tx=tun-nic), or nullptr.
+  EchoBench(const Config& config, size_t size, const TunNic* nic)
       : config_(config),
         size_(size),
+        nic_(nic),
         server_context_(make_context("tandem")),
         browser_context_(make_context("browser")),
-        worker_(server_context_, session_params(browser_context_)),
+        worker_(server_context_, session_params(browser_context_), nic != nullptr),
         browser_(browser_context_) {
     browser_.connect(worker_, server_context_.fingerprint_sha256());
+    if (nic_ != nullptr) move_path_to_nic();
     const size_t fit =
         tandem::bench::datagrams_fitting(worker_.socket(), browser_.socket(), size + 16);
     if (fit < config_.packets) {
@@ -295,6 +315,7 @@ class EchoBench {
  private:
   std::pair<int64_t, int64_t> round(size_t batch) {
     feed();
+    const auto counters = nic_ != nullptr ? TunNic::tx_counters() : TunNic::Counters{};
     const int64_t cpu0 = tandem::bench::thread_cpu_ns();
     const int64_t wall0 = tandem::bench::wall_ns();
     size_t echoed = 0;
@@ -308,7 +329,11 @@ class EchoBench {
     if (echoed != config_.packets) {
       die("echoed " + std::to_string(echoed) + " of " + std::to_string(config_.packets));
     }
-    verify();
+    if (nic_ != nullptr) {
+      verify_nic(counters);
+    } else {
+      verify();
+    }
     return {cpu, wall};
   }
 
@@ -339,7 +364,9 @@ class EchoBench {
     while (received < config_.packets) {
       const int n = batch.receive(browser_.socket().fd(), kMaxBatch);
       if (n <= 0) break;
-      for (size_t i = 0; i < static_cast<size_t>(n); ++i, ++received) check(batch, i);
+      for (size_t i = 0; i < static_cast<size_t>(n); ++i, ++received) {
+        check(batch.slot(i), batch.msgs[i].msg_len);
+      }
     }
     if (received != config_.packets) {
       die("browser received " + std::to_string(received) + " of " +
@@ -347,9 +374,39 @@ class EchoBench {
     }
   }
 
-  void check(MmsgBatch& batch, size_t i) {
-    auto slot = batch.slot(i);
-    size_t length = batch.msgs[i].msg_len;
+  // The browser's address as the worker sees it becomes the NIC's; a new nomination from there
+  // makes it the selected path. Its Binding response goes to the NIC too: read and dropped.
+  void move_path_to_nic() {
+    const auto browser = tandem::ice::Endpoint::from_sockaddr(browser_.socket().address(),
+                                                              browser_.socket().address_len());
+    if (!browser) die("the browser socket has no address");
+    worker_.translate(*browser, tandem::ice::Endpoint::ipv4(nic_->ip(), nic_->port()));
+    browser_.send_check(worker_, 0x60);
+    while (nic_->next(scratch_)) {
+    }
+  }
+
+  // Empties the NIC's ring, checking each echo, then its TX counter against the round.
+  void verify_nic(const TunNic::Counters& before) {
+    size_t received = 0;
+    while (const auto payload = nic_->next(scratch_)) {
+      check(*payload, payload->size());
+      ++received;
+    }
+    const TunNic::Counters after = TunNic::tx_counters();
+    if (received != config_.packets || after.packets - before.packets != config_.packets) {
+      die("tx=tun-nic: echoed " + std::to_string(config_.packets) + ", the ring held " +
+          std::to_string(received) + ", the TX counter grew by " +
+          std::to_string(after.packets - before.packets));
+    }
+    nic_sent_ += after.packets - before.packets;
+  }
+
+ public:
+  uint64_t nic_sent() const noexcept { return nic_sent_; }
+
+ private:
+  void check(std::span<uint8_t> slot, size_t length) {
     if (browser_.srtp().inbound.unprotect_rtp(slot, length) != SrtpStatus::kOk || length != size_) {
       die("an echoed packet did not authenticate with the worker's key");
     }
@@ -362,6 +419,7 @@ class EchoBench {
 
   Config config_;
   size_t size_;
+  const TunNic* nic_;
   tandem::dtls::DtlsContext server_context_;
   tandem::dtls::DtlsContext browser_context_;
   Worker worker_;
@@ -369,33 +427,55 @@ class EchoBench {
   std::array<uint8_t, tandem::bench::kSlotSize> scratch_{};
   uint32_t seq_ = 1;
   uint32_t checked_ = 1;
+  uint64_t nic_sent_ = 0;
 };
+
+// Every case, echoing to the browser's loopback socket (nic == nullptr) or the NIC. Returns the
+// packets the NIC's TX counter grew by.
+uint64_t run_cases(const Config& config, const TunNic* nic) {
+  uint64_t nic_sent = 0;
+  for (const size_t size : {size_t{172}, size_t{1200}}) {
+    for (const size_t batch : {size_t{1}, size_t{32}}) {
+      EchoBench bench(config, size, nic);
+      const CaseResult r = bench.run(batch);
+      nic_sent += bench.nic_sent();
+      std::printf(
+          "webrtc-echo  tx=%-9s %-24s %5zu B  batch=%-2zu  cpu %6.3f µs/packet (best %6.3f)  "
+          "wall %6.3f µs/packet (best %6.3f)  (goal ≤ 3 µs)  %s\n",
+          nic != nullptr ? "tun-nic" : "loopback", std::string(bench.profile()).c_str(), size,
+          batch, r.cpu.median() / 1e3, r.cpu.best() / 1e3, r.wall.median() / 1e3,
+          r.wall.best() / 1e3, tandem::bench::verdict(r.cpu.median(), kGoalPacketNs, true));
+    }
+  }
+  return nic_sent;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
   Config config;
   if (tandem::bench::quick_mode(argc, argv)) config = Config{64, 1, 0};
+  const auto nic_address = TunNic::address_from_args(argc, argv);
   std::printf(
       "webrtc echo: the production path, MediaWorker-style dispatch + WebRtcTransport::on_rtp "
-      "(unprotect, RTCP accounting, SSRC, protect) with recvmmsg/sendmmsg on loopback, after a "
-      "real ICE check and DTLS-SRTP handshake;\n"
+      "(unprotect, RTCP accounting, SSRC, protect) with recvmmsg/sendmmsg, after a real ICE "
+      "check and DTLS-SRTP handshake; the browser sends on loopback;\n"
+      "  tx=loopback: echoes to the browser's loopback socket (its receive softirq is charged to "
+      "the worker's thread); tx=tun-nic: echoes to an address routed to a TUN device in a "
+      "private netns, like a NIC's transmit (bench/run-in-netns.sh);\n"
       "  cpu = worker loop thread CPU time / packets (median of rounds of %zu, best in brackets); "
       "wall = elapsed time of the same rounds\n",
       config.packets);
-  const size_t sizes[] = {172, 1200};
-  const size_t batches[] = {1, 32};
-  for (const size_t size : sizes) {
-    for (const size_t batch : batches) {
-      EchoBench bench(config, size);
-      const CaseResult r = bench.run(batch);
-      std::printf(
-          "webrtc-echo  %-24s %5zu B  batch=%-2zu  cpu %6.3f µs/packet (best %6.3f)  wall "
-          "%6.3f µs/packet (best %6.3f)  (goal ≤ 3 µs)  %s\n",
-          std::string(bench.profile()).c_str(), size, batch, r.cpu.median() / 1e3,
-          r.cpu.best() / 1e3, r.wall.median() / 1e3, r.wall.best() / 1e3,
-          tandem::bench::verdict(r.cpu.median(), kGoalPacketNs, true));
-    }
+  (void)run_cases(config, nullptr);
+  if (!nic_address) {
+    tandem::bench::print_nic_skipped();
+    return 0;
   }
+  const TunNic nic(*nic_address);
+  const uint64_t packets = run_cases(config, &nic);
+  std::printf(
+      "  tx=tun-nic sanity: %s TX counter grew by %llu packets = every echo sent to it, each "
+      "read back from its ring and checked\n",
+      TunNic::kDevice, static_cast<unsigned long long>(packets));
   return 0;
 }

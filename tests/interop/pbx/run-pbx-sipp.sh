@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # tandem-pbx against SIPp, over UDP and TCP: digest REGISTER (good, wrong password, too brief,
-# un-REGISTER); calls between two registered SIPp users through the proxy (INVITE/407/180/200/
-# ACK/BYE along the Record-Route, CANCEL while ringing, MESSAGE); 404 and 480; calls over UDP
-# with 10% of the packets lost on both ends (retransmissions must carry them through); and a
-# SIPp flooding OPTIONS from 127.0.0.2 while calls from 127.0.0.1 must all succeed.
+# un-REGISTER); a malformed request answered 400 with the parser's reason; calls between two
+# registered SIPp users through the proxy (INVITE/407/180/200/ACK/BYE along the Record-Route,
+# CANCEL while ringing, MESSAGE); 404 and 480; calls over UDP with 10% of the packets lost on
+# both ends (retransmissions must carry them through); and a SIPp flooding OPTIONS from 127.0.0.2
+# while calls from 127.0.0.1 must all succeed.
 #   run-pbx-sipp.sh <tandem-pbx> <sipp> <scenario dir>
 set -euo pipefail
 pbx=$1 sipp=$2 scenarios=$3
@@ -126,6 +127,14 @@ for t in u1 t1; do
   start_callee "message-$t" uas-message $t "$port" 1 0
   run "message-$t" message 200 $t "$port" -s 1001 -key caller 1000 -au 1000 -ap secret1000
   finish_callee "message-$t"
+
+  # Malformed (Max-Forwards 300): the transport answers 400 with the parser's reason; the same
+  # scenario as tests/interop/sip, where it checks the stack alone.
+  status=0
+  "$sipp" 127.0.0.1:"$port" -sf "$scenarios/../../sip/scenarios/malformed.xml" -t $t -i 127.0.0.1 \
+    -p "$(free_port)" -m 1 -nostdin -timeout 20s -timeout_error -trace_err \
+    -error_file "malformed-$t.err" >"malformed-$t.out" 2>&1 || status=$?
+  check "malformed-$t" $status
 
   run "unregister-$t" unregister 200 $t "$port" -s 1001 -au 1001 -ap secret1001
   run "invite-after-unregister-$t" invite 480 $t "$port" -s 1001 -au 1000 -ap secret1000
