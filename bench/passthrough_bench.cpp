@@ -36,6 +36,7 @@
 #include "bench_util.hpp"
 #include "common/clock.hpp"
 #include "ice/endpoint.hpp"
+#include "round_loop.hpp"
 #include "rtp/classify.hpp"
 #include "rtp/rtp_packet_view.hpp"
 #include "rtp/seq_ts_rewriter.hpp"
@@ -48,7 +49,6 @@ namespace {
 using tandem::bench::kMaxBatch;
 using tandem::bench::kSlotSize;
 using tandem::bench::MmsgBatch;
-using tandem::bench::Rounds;
 using tandem::bench::TunNic;
 using tandem::bench::UdpSocket;
 using tandem::srtp::Direction;
@@ -63,15 +63,10 @@ constexpr uint16_t kOutFirstSeq = 4000;
 
 // kIoOnly forwards the SRTP packets untouched (recvmmsg, copy, sendmmsg): the I/O share of the
 // full path, to tell the system calls' cost from ours.
-// kFullGso is kFull with the send batch leaving as one UDP GSO super-datagram (UDP_SEGMENT),
-// which MediaWorker does not do (yet): what batching sends by destination would save.
-enum class Mode { kFull, kIoOnly, kFullGso };
+enum class Mode { kFull, kIoOnly };
 
-struct Config {
-  size_t packets = 512;  // per round; the socket buffers hold a whole round
-  int min_rounds = 7;
-  int64_t budget_ns = 150'000'000;  // timed CPU per case after the minimum rounds
-};
+using Config = tandem::bench::RoundConfig;
+using tandem::bench::CaseResult;
 
 [[noreturn]] void die(const std::string& what) {
   std::fprintf(stderr, "tandem_bench_passthrough: %s\n", what.c_str());
@@ -117,7 +112,7 @@ struct Forwarder {
       forward_one(rx.slot(static_cast<size_t>(i)), rx.msgs[static_cast<size_t>(i)].msg_len, now, to,
                   to_len);
     }
-    return mode == Mode::kFullGso ? tx.flush_gso(fd) : tx.flush(fd);
+    return tx.flush(fd);
   }
 
   void forward_one(std::span<uint8_t> buffer, size_t length, tandem::TimePoint now,
@@ -141,11 +136,6 @@ struct Forwarder {
   tandem::rtp::SeqTsRewriter rewriter;
   MmsgBatch rx;
   MmsgBatch tx;
-};
-
-struct CaseResult {
-  Rounds cpu;
-  Rounds wall;
 };
 
 class Passthrough {
@@ -172,45 +162,26 @@ class Passthrough {
   }
 
   CaseResult run(size_t batch) {
-    CaseResult result;
-    round(batch);  // warm-up
-    int64_t spent = 0;
-    for (int i = 0; i < config_.min_rounds || spent < config_.budget_ns; ++i) {
-      const auto [cpu, wall] = round(batch);
-      spent += cpu;
-      result.cpu.add(cpu, config_.packets);
-      result.wall.add(wall, config_.packets);
-    }
-    return result;
+    const sockaddr* to = nic_ != nullptr ? nic_->address() : sink_.address();
+    const socklen_t to_len = nic_ != nullptr ? nic_->address_len() : sink_.address_len();
+    TunNic::Counters counters{};
+    return tandem::bench::run_packet_rounds(
+        config_, "tandem_bench_passthrough",
+        [&] {
+          feed();
+          if (nic_ != nullptr) counters = TunNic::tx_counters();
+        },
+        [&] { return forwarder_.forward_batch(forwarder_socket_.fd(), batch, to, to_len); },
+        [&](size_t) {
+          if (nic_ != nullptr) {
+            verify_nic(counters);
+          } else {
+            verify();
+          }
+        });
   }
 
  private:
-  std::pair<int64_t, int64_t> round(size_t batch) {
-    feed();
-    const sockaddr* to = nic_ != nullptr ? nic_->address() : sink_.address();
-    const socklen_t to_len = nic_ != nullptr ? nic_->address_len() : sink_.address_len();
-    const auto counters = nic_ != nullptr ? TunNic::tx_counters() : TunNic::Counters{};
-    const int64_t cpu0 = tandem::bench::thread_cpu_ns();
-    const int64_t wall0 = tandem::bench::wall_ns();
-    size_t forwarded = 0;
-    while (forwarded < config_.packets) {
-      const size_t n = forwarder_.forward_batch(forwarder_socket_.fd(), batch, to, to_len);
-      if (n == 0) break;
-      forwarded += n;
-    }
-    const int64_t wall = tandem::bench::wall_ns() - wall0;
-    const int64_t cpu = tandem::bench::thread_cpu_ns() - cpu0;
-    if (forwarded != config_.packets) {
-      die("forwarded " + std::to_string(forwarded) + " of " + std::to_string(config_.packets));
-    }
-    if (nic_ != nullptr) {
-      verify_nic(counters);
-    } else {
-      verify();
-    }
-    return {cpu, wall};
-  }
-
   // A round of SRTP packets as a browser would send them: 20 ms apart in RTP time.
   void feed() {
     size_t sent = 0;
@@ -352,27 +323,10 @@ std::pair<uint64_t, uint64_t> run_cases(const Config& config, const TunNic* nic)
   return nic_total;
 }
 
-void run_gso(const Config& config) {
-  const tandem::bench::UdpSocket probe;
-  if (!MmsgBatch::gso_supported(probe.fd())) {
-    std::printf("  (UDP GSO lines skipped: this kernel has no UDP_SEGMENT)\n");
-    return;
-  }
-  for (const size_t size : kSizes) {
-    Passthrough bench(config, Profile::kAeadAes128Gcm, size, Mode::kFullGso, nullptr);
-    print_line("loopback", "AEAD_AES_128_GCM, GSO send (*)", size, kMaxBatch, bench.run(kMaxBatch),
-               true);
-  }
-  std::printf(
-      "  (*) sendmsg with UDP_SEGMENT instead of sendmmsg: not what MediaWorker does today; "
-      "shows what sending a batch's same-destination packets as one GSO datagram saves\n");
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  Config config;
-  if (tandem::bench::quick_mode(argc, argv)) config = Config{64, 1, 0};
+  const Config config = tandem::bench::round_config(argc, argv);
   const auto nic_address = TunNic::address_from_args(argc, argv);
   std::printf(
       "passthrough: recvmmsg -> SRTP unprotect -> SSRC/seq/ts rewrite -> SRTP protect -> "
@@ -382,12 +336,14 @@ int main(int argc, char** argv) {
       "  tx=tun-nic: sends to an address routed to a TUN device in a private netns, like a "
       "NIC's transmit (bench/run-in-netns.sh);\n"
       "  composed from the production classes as MediaWorker/WebRtcTransport use them "
-      "(not MediaWorker itself, see bench/README.md).\n"
+      "(not MediaWorker itself, see bench/README.md);\n"
+      "  pattern: one stream of same-size packets, every datagram its own sendmmsg message (no "
+      "UDP GSO: the worker's UdpPort, which groups by destination, is measured by "
+      "tandem_bench_webrtc_echo).\n"
       "  cpu = forwarding thread CPU time / packets (median of rounds of %zu, best in "
       "brackets); wall = elapsed time of the same rounds\n",
       config.packets);
   (void)run_cases(config, nullptr);
-  run_gso(config);
   if (!nic_address) {
     tandem::bench::print_nic_skipped();
     return 0;

@@ -17,30 +17,15 @@ reg_rate=${REG_RATE:-$rate}
 seconds=${SECONDS_PER_PHASE:-20}
 sipp=$(command -v sipp) || { echo "sipp not installed (apt sip-tester)"; exit 77; }
 [[ -x $pbx ]] || { echo "no tandem-pbx at $pbx: build the release preset first"; exit 1; }
+# shellcheck source-path=SCRIPTDIR source=../tests/interop/lib.sh
+source "$here/../tests/interop/lib.sh"
+enter_workdir
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-cd "$work"
-
-free_port() {
-  python3 -c 'import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
 port=$(free_port)
-: >pbx.log
-"$pbx" --listen "udp:127.0.0.1:$port" --user 1000:secret1000 --user 1001:secret1001 \
-  --max-rate "${MAX_RATE:-0}" >pbx.log 2>&1 &
-pid=$!
-pids+=("$pid")
-for _ in $(seq 50); do grep -q '^listening' pbx.log && break; sleep 0.1; done
-grep -q '^listening' pbx.log || { echo "tandem-pbx did not start"; cat pbx.log; exit 1; }
+spawn pbx.log "$pbx" --listen "udp:127.0.0.1:$port" --user 1000:secret1000 --user 1001:secret1001 \
+  --max-rate "${MAX_RATE:-0}"
+pid=$spawned
+wait_for pbx.log '^listening' || { echo "tandem-pbx did not start"; cat pbx.log; exit 1; }
 
 ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
@@ -83,10 +68,9 @@ uport=$(free_port)
 n=$((rate * seconds))
 scenario uas-call uas.xml 0 0
 scenario call call.xml 200 0
-"$sipp" -sf uas.xml -t u1 -i 127.0.0.1 -p "$uport" -s 1001 -m "$n" -nostdin \
-  -timeout $((seconds * 3))s >uas.out 2>&1 &
-uas=$!
-pids+=("$uas")
+spawn uas.out "$sipp" -sf uas.xml -t u1 -i 127.0.0.1 -p "$uport" -s 1001 -m "$n" -nostdin \
+  -timeout $((seconds * 3))s
+uas=$spawned
 sleep 0.3
 scenario register register1001.xml 200 0
 "$sipp" 127.0.0.1:"$port" -sf register1001.xml -t u1 -i 127.0.0.1 -p "$(free_port)" -s 1001 -au 1001 \

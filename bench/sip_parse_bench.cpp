@@ -37,9 +37,9 @@ struct Sample {
 
 // The messages, in the order the summary lists them.
 const std::vector<std::pair<std::string, std::string>> kFiles = {
-    {"invite_webrtc", "invite_webrtc.sip"},    // JsSIP INVITE over WSS, Chromium audio+video offer
+    {"invite_webrtc", "invite_webrtc.sip"},  // JsSIP INVITE over WSS, Chromium audio+video offer
     {"register_digest", "register_digest.sip"},  // JsSIP REGISTER with a digest Authorization
-    {"ok_invite_rr", "ok_invite_rr.sip"},      // PBX 200 OK via Kamailio: Record-Route, SDP answer
+    {"ok_invite_rr", "ok_invite_rr.sip"},  // PBX 200 OK via Kamailio: Record-Route, SDP answer
 };
 
 [[noreturn]] void die(const std::string& what) {
@@ -104,9 +104,9 @@ void check_sample(const Sample& s) {
                       osip_list_size(&sip->contacts) > 0;
   const auto* osip_body = static_cast<const osip_body_t*>(osip_list_get(&sip->bodies, 0));
   const bool body_ok =
-      body.empty() ? osip_list_size(&sip->bodies) <= 0
-                   : osip_body != nullptr &&
-                         std::string_view(osip_body->body, osip_body->length) == body;
+      body.empty()
+          ? osip_list_size(&sip->bodies) <= 0
+          : osip_body != nullptr && std::string_view(osip_body->body, osip_body->length) == body;
   osip_message_free(sip);
   if (!fields) die(where + "libosip2 parsed it but lacks Via, From, To, Call-ID, CSeq or Contact");
   if (!body_ok) die(where + "libosip2's body differs from the bytes after the headers");
@@ -206,8 +206,9 @@ std::string format_rate(double r) {
 }
 
 void print_summary(const SummaryReporter& reporter, const std::vector<Sample>& samples) {
-  std::printf("\nSIP parse summary (messages per second; ratio = Tandem / libosip2, goal >= %.1fx)\n",
-              kGoalRatio);
+  std::printf(
+      "\nSIP parse summary (messages per second; ratio = Tandem / libosip2, goal >= %.1fx)\n",
+      kGoalRatio);
   std::printf("%-17s %7s %12s %12s %8s %16s  %s\n", "message", "bytes", "Tandem", "libosip2",
               "ratio", "Tandem+serialize", "goal");
   int compared = 0;

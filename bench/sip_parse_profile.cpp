@@ -78,9 +78,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   const size_t allocations = g_allocations;
-  std::printf("%s: %ld iterations, %zu failures, %.1f operator new calls per message (checksum %zu)\n",
-              argv[1], iterations, failures,
-              iterations > 0 ? static_cast<double>(allocations) / static_cast<double>(iterations) : 0.0,
-              sink);
+  std::printf(
+      "%s: %ld iterations, %zu failures, %.1f operator new calls per message (checksum %zu)\n",
+      argv[1], iterations, failures,
+      iterations > 0 ? static_cast<double>(allocations) / static_cast<double>(iterations) : 0.0,
+      sink);
   return failures == 0 ? 0 : 1;
 }

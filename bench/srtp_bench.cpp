@@ -18,18 +18,18 @@
 #include <vector>
 
 #include "bench_util.hpp"
-#include "libsrtp_baseline.hpp"
 #include "srtp/profile.hpp"
 #include "srtp/srtp_session.hpp"
+#include "support/libsrtp_session.hpp"
 
 namespace {
 
-using tandem::bench::LibsrtpSession;
 using tandem::bench::Rounds;
 using tandem::srtp::Direction;
 using tandem::srtp::Profile;
 using tandem::srtp::SrtpSession;
 using tandem::srtp::SrtpStatus;
+using tandem::test::LibsrtpSession;
 
 // Goals from issue 4: at most 0.5 µs per packet, session creation under 20 µs.
 constexpr double kGoalPacketNs = 500;

@@ -137,38 +137,6 @@ struct MmsgBatch {
     return sent;
   }
 
-  // UDP GSO (Linux 4.18+, UDP_SEGMENT): everything queued leaves in one sendmsg as one
-  // super-datagram that the stack (or the NIC) cuts into segments of the first datagram's size.
-  // Only valid when all queued datagrams go to the first one's destination and all but the last
-  // have the same size; the caller guarantees that. Returns how many datagrams were sent.
-  size_t flush_gso(int fd) noexcept {
-    if (count == 0) return 0;
-    const auto segment = static_cast<uint16_t>(iov[0].iov_len);
-    alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(uint16_t))> control{};
-    msghdr hdr = msgs[0].msg_hdr;
-    hdr.msg_iov = iov.data();
-    hdr.msg_iovlen = count;
-    hdr.msg_control = control.data();
-    hdr.msg_controllen = control.size();
-    cmsghdr* cmsg = CMSG_FIRSTHDR(&hdr);
-    cmsg->cmsg_level = SOL_UDP;
-    cmsg->cmsg_type = kUdpSegment;
-    cmsg->cmsg_len = CMSG_LEN(sizeof segment);
-    std::memcpy(CMSG_DATA(cmsg), &segment, sizeof segment);
-    const size_t sent = ::sendmsg(fd, &hdr, 0) >= 0 ? count : 0;
-    count = 0;
-    return sent;
-  }
-
-  static constexpr int kUdpSegment = 103;  // UDP_SEGMENT, <linux/udp.h>
-
-  // Whether the kernel knows UDP_SEGMENT (reading the option fails before Linux 4.18).
-  static bool gso_supported(int fd) noexcept {
-    int value = 0;
-    socklen_t len = sizeof value;
-    return ::getsockopt(fd, SOL_UDP, kUdpSegment, &value, &len) == 0;
-  }
-
   std::vector<uint8_t> storage;
   std::array<mmsghdr, kMaxBatch> msgs{};
   std::array<iovec, kMaxBatch> iov{};
@@ -183,6 +151,8 @@ struct MmsgBatch {
 // the DMA), and nothing of a receiver's work, which loopback charges to the sender. Reading the
 // ring between rounds is the "completion" part, untimed; it also lets every packet be checked.
 // (The dummy driver, which would just free the packets, is not built into this VM's kernel.)
+// A GSO message sent there is cut into its datagrams in software before the driver's transmit
+// (the device offers no UDP segmentation offload), as for a NIC without USO.
 class TunNic {
  public:
   static constexpr const char* kDevice = "tnic0";  // run-in-netns.sh creates it
@@ -231,17 +201,21 @@ class TunNic {
   }
 
   // The next packet on the device's ring as its UDP payload, in `buffer`; nullopt when the ring
-  // is empty. Exits 2 on anything but IPv4/UDP to our address and port.
-  std::optional<std::span<uint8_t>> next(std::span<uint8_t> buffer) const {
+  // is empty. Exits 2 on anything but IPv4/UDP to our address and a port in
+  // [kPort, kPort + ports); *port (when given) is the destination port.
+  std::optional<std::span<uint8_t>> next(std::span<uint8_t> buffer, uint16_t* port = nullptr,
+                                         uint16_t ports = 1) const {
     const ssize_t n = ::read(fd_, buffer.data(), buffer.size());
     if (n < 0) return std::nullopt;
     const auto size = static_cast<size_t>(n);
     const size_t ihl = size > 0 ? size_t{buffer[0] & 0x0Fu} * 4 : 0;
     if (size < 28 || (buffer[0] >> 4) != 4 || ihl < 20 || size < ihl + 8 || buffer[9] != 17 ||
-        std::memcmp(buffer.data() + 16, &to_.sin_addr, 4) != 0 ||
-        std::memcmp(buffer.data() + ihl + 2, &to_.sin_port, 2) != 0) {
+        std::memcmp(buffer.data() + 16, &to_.sin_addr, 4) != 0) {
       fail("a packet on the TUN device is not our UDP datagram");
     }
+    const auto to_port = static_cast<uint16_t>(buffer[ihl + 2] << 8 | buffer[ihl + 3]);
+    if (to_port < kPort || to_port - kPort >= ports) fail("a packet to an unexpected port");
+    if (port != nullptr) *port = to_port;
     return buffer.subspan(ihl + 8, size - ihl - 8);
   }
 

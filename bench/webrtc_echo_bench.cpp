@@ -1,28 +1,40 @@
-// The production packet path per packet: WebRtcTransport::on_rtp (SRTP unprotect, RTCP
-// accounting, our SSRC, SRTP protect, hand-off to the worker's send batch) behind the dispatch
-// MediaWorker::on_datagram does (RFC 7983 class, session by remote address), with recvmmsg and
-// sendmmsg on loopback. See bench/README.md.
+// The production packet path per packet: the media worker's UdpPort (recvmmsg batches; sends
+// grouped by destination, runs of equal size leaving as one UDP GSO message in one sendmmsg),
+// the dispatch MediaWorker::on_datagram does (RFC 7983 class, session by remote address) and
+// WebRtcTransport::on_rtp (SRTP unprotect, RTCP accounting, our SSRC, SRTP protect), echoing.
+// See bench/README.md.
 //
-//   tandem_bench_webrtc_echo [--quick] [--tx-nic ADDR]
+//   tandem_bench_webrtc_echo [--quick] [--only audio|video|audio-256|...] [--tx-nic ADDR]
 //
-// A "browser" socket first sets the session up through the same loop, for real: an ICE check
-// with USE-CANDIDATE (STUN, MESSAGE-INTEGRITY), then a DTLS-SRTP handshake from an in-process
-// DTLS client. Then each round is three phases in one thread, the middle one timed: the browser
-// sends a round of SRTP packets; the worker loop drains its socket in batches of 1 or 32 and
-// echoes every packet; the browser drains the echoes and checks each (authenticates with the
-// worker's SRTP key, our SSRC, same sequence number and payload).
+// Traffic patterns (printed with the figures):
+//   audio: 32 and 256 sessions (a small and a realistically loaded worker), 172-byte packets
+//          (G.711 20 ms), one packet of each session in turn, so a receive batch of 32 holds one
+//          packet per session: nothing for GSO to group. A 1-session line with GSO off is the
+//          per-packet reference without the cost of many sessions (same path, same sizes).
+//   video: 4 sessions, frames of 8 packets (7 x 1200 bytes and a 700-byte last one), one frame of
+//          each session in turn, as a browser's pacer sends a frame: GSO groups each frame.
+// Each "browser" sets its session up through the same loop, for real: an ICE check with
+// USE-CANDIDATE (STUN, MESSAGE-INTEGRITY), then a DTLS-SRTP handshake from an in-process DTLS
+// client offering one SRTP profile. Then each round is three phases in one thread, the middle
+// one timed: the browsers send a round of SRTP packets in the pattern's order; the worker loop
+// waits for readiness and drains its socket (UdpPort::drain: up to 8 batches of 32, a flush per
+// batch), echoing every packet; the browsers drain the echoes and check each (authenticates with
+// the session's key, its SSRC, consecutive sequence numbers, same size).
 //
 // With --tx-nic (bench/run-in-netns.sh) the same cases run again with the echoes going to ADDR,
 // routed to a TUN device standing in for a NIC (tx=tun-nic lines): after the set-up over
-// loopback, the worker's receive path sees the browser's packets as coming from ADDR (a
-// one-entry address translation in front of the dispatch, like a NAT in front of a real
-// browser) and the browser re-nominates that path with a second ICE check, so the session's
-// selected path, where on_rtp sends, is ADDR. The echoes are read back from the device's ring.
+// loopback, the worker sees browser i's packets as coming from ADDR:5004+i (a one-entry address
+// translation per browser in front of the dispatch, like a NAT in front of a real browser) and
+// each browser re-nominates that path with a second ICE check, so where on_rtp sends is the NIC.
+// The echoes are read back from the device's ring and checked the same way.
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <array>
+#include <boost/asio/io_context.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <span>
@@ -45,7 +57,9 @@
 #include "media/packet_class.hpp"
 #include "media/session_params.hpp"
 #include "media/session_table.hpp"
+#include "media/udp_port.hpp"
 #include "media/webrtc_transport.hpp"
+#include "round_loop.hpp"
 #include "rtp/ntp_time.hpp"
 #include "rtp/rtp_packet_view.hpp"
 #include "udp_batch.hpp"
@@ -54,86 +68,123 @@ namespace {
 
 using tandem::SteadyClock;
 using tandem::TimePoint;
+using tandem::bench::CaseResult;
 using tandem::bench::kMaxBatch;
 using tandem::bench::MmsgBatch;
-using tandem::bench::Rounds;
+using tandem::bench::RoundConfig;
 using tandem::bench::TunNic;
 using tandem::bench::UdpSocket;
 using tandem::media::PacketClass;
+using tandem::media::UdpPort;
 using tandem::srtp::SrtpStatus;
 
 constexpr double kGoalPacketNs = 3'000;  // issue 4: ≤ 3 µs per forwarded packet
-constexpr uint32_t kBrowserSsrc = 0x0BADCAFE;
-constexpr uint32_t kEchoSsrc = 0x5EED0001;
+constexpr uint32_t kBrowserSsrc = 0x0BADC000;
+constexpr uint32_t kEchoSsrc = 0x5EED0000;
 constexpr uint8_t kPayloadType = 111;
-constexpr std::string_view kLocalUfrag = "tndm";
 constexpr std::string_view kLocalPwd = "tandemlocalpassword123";
 constexpr std::string_view kRemoteUfrag = "brws";
 
-struct Config {
-  size_t packets = 512;  // per round; the socket buffers hold a whole round
-  int min_rounds = 7;
-  int64_t budget_ns = 150'000'000;  // timed CPU per case after the minimum rounds
+// A traffic pattern: `sessions` browsers, each sending bursts of `burst` packets in turn, all of
+// `size` bytes except the burst's last, of `last_size` (plain RTP sizes, before SRTP).
+struct Pattern {
+  const char* name;
+  size_t sessions;
+  size_t burst;
+  size_t size;
+  size_t last_size;
 };
+constexpr Pattern kAudio{"audio", 32, 1, 172, 172};
+constexpr Pattern kAudioWorker{"audio", 256, 1, 172, 172};
+constexpr Pattern kAudioSingle{"audio", 1, 1, 172, 172};
+constexpr Pattern kVideo{"video", 4, 8, 1200, 700};
+
+struct Profile {
+  const char* openssl_name;  // what the browser offers in use_srtp
+  const char* label;
+};
+constexpr Profile kGcm{"SRTP_AEAD_AES_128_GCM", "AEAD_AES_128_GCM"};
+constexpr Profile kCm{"SRTP_AES128_CM_SHA1_80", "AES_CM_128_HMAC_SHA1_80"};
 
 [[noreturn]] void die(const std::string& what) {
   std::fprintf(stderr, "tandem_bench_webrtc_echo: %s\n", what.c_str());
   std::exit(2);
 }
 
-tandem::dtls::DtlsContext make_context(std::string_view name) {
+tandem::dtls::DtlsContext make_context(std::string_view name, const char* profiles = nullptr) {
   auto certificate = tandem::dtls::DtlsCertificate::generate(name);
   if (!certificate) die("certificate: " + certificate.error().reason);
-  auto context = tandem::dtls::DtlsContext::create(*certificate);
+  tandem::dtls::DtlsOptions options;
+  if (profiles != nullptr) options.srtp_profiles = profiles;
+  auto context = tandem::dtls::DtlsContext::create(*certificate, options);
   if (!context) die("context: " + context.error().reason);
   return std::move(context).value();
 }
 
-// One media worker's packet loop with one session, as MediaWorker wires it: the socket, the
-// demultiplexing table, the transport, receive and send batches.
+std::string local_ufrag(size_t session) { return "tn" + std::to_string(100 + session); }
+
+// One media worker's packet loop with its sessions, as MediaWorker wires them: the production
+// UdpPort, the demultiplexing table, the transports.
 class Worker final : private tandem::media::DatagramSink {
  public:
-  Worker(const tandem::dtls::DtlsContext& context, const tandem::media::SessionParams& params,
-         bool any_address)
-      : context_(context), socket_(any_address) {
-    auto transport = tandem::media::WebRtcTransport::create(
-        kSession, params, {std::string(kLocalUfrag), std::string(kLocalPwd)}, context_, *this,
-        ntp_clock_, SteadyClock::now());
+  Worker(const tandem::dtls::DtlsContext& context, bool any_address) : context_(context) {
+    auto port = UdpPort::open(io_, any_address ? "0.0.0.0" : "127.0.0.1", 0);
+    if (!port) die("UdpPort::open: " + port.error().reason);
+    port_ = std::move(port).value();
+    // As root, a receive buffer that holds a whole round (the worker asks for 1 MB).
+    const int size = 8 << 20;
+    (void)::setsockopt(port_->socket().native_handle(), SOL_SOCKET, SO_RCVBUFFORCE, &size,
+                       sizeof size);
+    address_.sin_family = AF_INET;
+    address_.sin_port = htons(port_->local_endpoint().port());
+    address_.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  }
+
+  void add_session(const tandem::media::SessionParams& params) {
+    const auto id = static_cast<tandem::media::SessionId>(sessions_.size() + 1);
+    const std::string ufrag = local_ufrag(sessions_.size());
+    auto transport =
+        tandem::media::WebRtcTransport::create(id, params, {ufrag, std::string(kLocalPwd)},
+                                               context_, *this, ntp_clock_, SteadyClock::now());
     if (!transport) die("WebRtcTransport::create: " + transport.error().reason);
-    session_ = std::move(transport).value();
-    table_.add_ufrag(kLocalUfrag, kSession);
+    sessions_.push_back(std::move(transport).value());
+    table_.add_ufrag(ufrag, id);
   }
 
-  const UdpSocket& socket() const noexcept { return socket_; }
-  const tandem::media::WebRtcTransport& session() const noexcept { return *session_; }
+  UdpPort& port() noexcept { return *port_; }
+  const sockaddr* address() const noexcept { return reinterpret_cast<const sockaddr*>(&address_); }
+  socklen_t address_len() const noexcept { return sizeof address_; }
+  const tandem::media::WebRtcTransport& session(size_t i) const noexcept { return *sessions_[i]; }
+  const tandem::media::UdpPortCounters& counters() const noexcept { return counters_; }
 
-  // From now on, datagrams from `from` are dispatched as if they came from `as`.
+  // From now on, datagrams from `from` (a browser's loopback socket) are dispatched as if they
+  // came from `as`. Looked up by source port: O(1), like the NAT it stands for.
   void translate(const tandem::ice::Endpoint& from, const tandem::ice::Endpoint& as) {
-    translation_.emplace(from, as);
+    if (translation_.empty()) translation_.resize(65536);
+    translation_[from.port()] = as;
   }
 
-  // One wake-up: readiness, one recvmmsg of up to `batch`, dispatch, one sendmmsg.
-  size_t drain(size_t batch) noexcept {
-    pollfd pfd{socket_.fd(), POLLIN, 0};
+  // One wake-up, as MediaWorker::arm_receive's handler: readiness, UdpPort::drain (recvmmsg
+  // batches, dispatch, a flush per batch). Returns the datagrams sent.
+  size_t step() noexcept {
+    pollfd pfd{port_->socket().native_handle(), POLLIN, 0};
     if (::poll(&pfd, 1, 0) != 1) return 0;
-    const int n = rx_.receive(socket_.fd(), batch);
-    if (n <= 0) return 0;
-    const TimePoint now = SteadyClock::now();
-    for (size_t i = 0; i < static_cast<size_t>(n); ++i) {
-      const auto& hdr = rx_.msgs[i].msg_hdr;
-      if ((hdr.msg_flags & MSG_TRUNC) != 0) continue;
-      auto from = tandem::ice::Endpoint::from_sockaddr(
-          reinterpret_cast<const sockaddr*>(hdr.msg_name), hdr.msg_namelen);
-      if (from && translation_ && *from == translation_->first) from = translation_->second;
-      if (from) on_datagram(rx_.slot(i), rx_.msgs[i].msg_len, *from, now);
-    }
-    return tx_.flush(socket_.fd());
+    const uint64_t sent = counters_.datagrams_sent;
+    port_->drain([this](std::span<uint8_t> buffer, size_t length, const tandem::ice::Endpoint& from,
+                        TimePoint now) { on_datagram(buffer, length, translated(from), now); },
+                 counters_);
+    port_->flush(counters_);
+    return counters_.datagrams_sent - sent;
   }
 
  private:
-  static constexpr tandem::media::SessionId kSession = 1;
+  const tandem::ice::Endpoint& translated(const tandem::ice::Endpoint& from) const noexcept {
+    if (translation_.empty()) return from;
+    const auto& as = translation_[from.port()];
+    return as ? *as : from;
+  }
 
-  // MediaWorker::on_datagram for one session.
+  // MediaWorker::on_datagram.
   void on_datagram(std::span<uint8_t> buffer, size_t length, const tandem::ice::Endpoint& from,
                    TimePoint now) noexcept {
     const auto packet = std::span<const uint8_t>(buffer.data(), length);
@@ -141,44 +192,46 @@ class Worker final : private tandem::media::DatagramSink {
     if (kind == PacketClass::kStun) {
       const auto message = tandem::ice::StunView::parse(packet);
       const auto ufrag = message ? tandem::ice::local_ufrag_of(*message) : std::nullopt;
-      if (!ufrag || table_.find_by_ufrag(*ufrag) != kSession) return;
-      if (session_->on_stun(*message, from, now)) table_.add_path(from, kSession);
+      const auto id = ufrag ? table_.find_by_ufrag(*ufrag) : std::nullopt;
+      if (!id) return;
+      if (sessions_[*id - 1]->on_stun(*message, from, now)) table_.add_path(from, *id);
       return;
     }
-    if (table_.find_by_path(from) != kSession) return;
-    if (kind == PacketClass::kDtls) session_->on_dtls(packet, from, now);
-    if (kind == PacketClass::kRtp) session_->on_rtp(buffer, length, from, now);
-    if (kind == PacketClass::kRtcp) session_->on_rtcp(buffer, length, from, now);
+    const auto id = table_.find_by_path(from);
+    if (!id) return;
+    tandem::media::WebRtcTransport& session = *sessions_[*id - 1];
+    if (kind == PacketClass::kDtls) session.on_dtls(packet, from, now);
+    if (kind == PacketClass::kRtp) session.on_rtp(buffer, length, from, now);
+    if (kind == PacketClass::kRtcp) session.on_rtcp(buffer, length, from, now);
   }
 
+  // MediaWorker::send_datagram for UDP.
   void send_datagram(std::span<const uint8_t> datagram,
                      const tandem::ice::Endpoint& to) noexcept override {
-    sockaddr_storage address{};
-    const socklen_t len = to.to_sockaddr(address);
-    if (!tx_.queue(datagram, reinterpret_cast<const sockaddr*>(&address), len)) {
-      tx_.flush(socket_.fd());
-      (void)tx_.queue(datagram, reinterpret_cast<const sockaddr*>(&address), len);
-    }
+    port_->queue(datagram, to, counters_);
   }
 
   const tandem::dtls::DtlsContext& context_;
-  UdpSocket socket_;
+  boost::asio::io_context io_;
+  std::unique_ptr<UdpPort> port_;
+  sockaddr_in address_{};
   tandem::rtp::NtpClock ntp_clock_;
   tandem::media::SessionTable table_;
-  std::unique_ptr<tandem::media::WebRtcTransport> session_;
-  std::optional<std::pair<tandem::ice::Endpoint, tandem::ice::Endpoint>> translation_;
-  MmsgBatch rx_;
-  MmsgBatch tx_;
+  std::vector<std::unique_ptr<tandem::media::WebRtcTransport>> sessions_;
+  std::vector<std::optional<tandem::ice::Endpoint>> translation_;  // by source port
+  tandem::media::UdpPortCounters counters_;
 };
 
-// The browser end: its socket, DTLS client and, once connected, its SRTP sessions.
+// One browser: its socket, DTLS client and, once connected, its SRTP sessions.
 class Browser final : public tandem::dtls::DtlsListener {
  public:
-  explicit Browser(const tandem::dtls::DtlsContext& context) : context_(context) {}
+  Browser(const tandem::dtls::DtlsContext& context, size_t index)
+      : context_(context), index_(index) {}
 
   const UdpSocket& socket() const noexcept { return socket_; }
   tandem::dtls::SrtpSessionPair& srtp() { return *sessions_; }
   MmsgBatch& batch() { return batch_; }
+  size_t index() const noexcept { return index_; }
 
   // ICE check with USE-CANDIDATE, then the DTLS handshake, each datagram through `worker`.
   void connect(Worker& worker, std::string_view worker_fingerprint) {
@@ -186,13 +239,12 @@ class Browser final : public tandem::dtls::DtlsListener {
     dtls_ = std::make_unique<tandem::dtls::DtlsTransport>(context_, tandem::dtls::Role::kClient,
                                                           "sha-256", worker_fingerprint, *this);
     dtls_->start(SteadyClock::now());
-    for (int step = 0; step < 50 && !(sessions_ && worker.session().media_ready()); ++step) {
+    for (int step = 0; step < 50 && !(sessions_ && worker.session(index_).media_ready()); ++step) {
       send(worker);
-      while (worker.drain(kMaxBatch) > 0) {
-      }
+      (void)worker.step();
       receive_dtls();
     }
-    if (!sessions_ || !worker.session().media_ready()) die("ICE/DTLS set-up did not complete");
+    if (!sessions_ || !worker.session(index_).media_ready()) die("ICE/DTLS set-up failed");
   }
 
   // DtlsListener
@@ -209,11 +261,11 @@ class Browser final : public tandem::dtls::DtlsListener {
   // A connectivity check with USE-CANDIDATE: the latest nomination selects its path.
   void send_check(Worker& worker, uint8_t tid_seed = 0x40) {
     std::array<uint8_t, tandem::ice::kTransactionIdSize> tid{};
-    for (size_t i = 0; i < tid.size(); ++i) tid[i] = static_cast<uint8_t>(tid_seed + i);
+    for (size_t i = 0; i < tid.size(); ++i) tid[i] = static_cast<uint8_t>(tid_seed + i + index_);
     std::array<uint8_t, 256> out{};
     tandem::ice::StunBuilder b(out, tandem::ice::kBindingRequest, tid);
     b.add_string(tandem::ice::attr::kUsername,
-                 std::string(kLocalUfrag) + ":" + std::string(kRemoteUfrag));
+                 local_ufrag(index_) + ":" + std::string(kRemoteUfrag));
     b.add_u32(tandem::ice::attr::kPriority, 0x6e7f1eff);
     b.add_u64(tandem::ice::attr::kIceControlling, 0x1122334455667788);
     b.add_flag(tandem::ice::attr::kUseCandidate);
@@ -222,15 +274,14 @@ class Browser final : public tandem::dtls::DtlsListener {
     if (!b.ok()) die("cannot build the ICE check");
     outbox_.emplace_back(b.message().begin(), b.message().end());
     send(worker);
-    while (worker.drain(kMaxBatch) > 0) {
-    }
+    (void)worker.step();
     (void)batch_.receive(socket_.fd(), kMaxBatch);  // the Binding success response
   }
 
  private:
   void send(Worker& worker) {
     for (const auto& datagram : outbox_) {
-      (void)batch_.queue(datagram, worker.socket().address(), worker.socket().address_len());
+      (void)batch_.queue(datagram, worker.address(), worker.address_len());
     }
     outbox_.clear();
     batch_.flush(socket_.fd());
@@ -244,6 +295,7 @@ class Browser final : public tandem::dtls::DtlsListener {
   }
 
   const tandem::dtls::DtlsContext& context_;
+  size_t index_;
   UdpSocket socket_;
   MmsgBatch batch_;
   std::unique_ptr<tandem::dtls::DtlsTransport> dtls_;
@@ -251,146 +303,147 @@ class Browser final : public tandem::dtls::DtlsListener {
   std::optional<tandem::dtls::SrtpSessionPair> sessions_;
 };
 
-tandem::media::SessionParams session_params(const tandem::dtls::DtlsContext& browser) {
+tandem::media::SessionParams session_params(const tandem::dtls::DtlsContext& browser,
+                                            size_t index) {
   tandem::media::SessionParams params;
   params.remote_ufrag = kRemoteUfrag;
   params.remote_pwd = "browserpasswordbrowserp";
   params.remote_fingerprint_alg = "sha-256";
   params.remote_fingerprint = browser.fingerprint_sha256();
-  tandem::media::StreamParams audio;
-  audio.mid = "0";
-  audio.payload_types = {kPayloadType};
-  audio.remote_ssrcs = {kBrowserSsrc};
-  audio.local_ssrc = kEchoSsrc;
-  params.streams.push_back(audio);
+  tandem::media::StreamParams stream;
+  stream.mid = "0";
+  stream.payload_types = {kPayloadType};
+  stream.remote_ssrcs = {kBrowserSsrc + static_cast<uint32_t>(index)};
+  stream.local_ssrc = kEchoSsrc + static_cast<uint32_t>(index);
+  params.streams.push_back(stream);
   return params;
 }
 
-struct CaseResult {
-  Rounds cpu;
-  Rounds wall;
-};
-
 class EchoBench {
  public:
-  // nic: echo to it instead of the browser's loopback socket (tx=tun-nic), or nullptr.
-  EchoBench(const Config& config, size_t size, const TunNic* nic)
+  // nic: echo to it instead of the browsers' loopback sockets (tx=tun-nic), or nullptr.
+  EchoBench(const RoundConfig& config, const Pattern& pattern, const Profile& profile, bool gso,
+            const TunNic* nic)
       : config_(config),
-        size_(size),
+        pattern_(pattern),
         nic_(nic),
         server_context_(make_context("tandem")),
-        browser_context_(make_context("browser")),
-        worker_(server_context_, session_params(browser_context_), nic != nullptr),
-        browser_(browser_context_) {
-    browser_.connect(worker_, server_context_.fingerprint_sha256());
-    if (nic_ != nullptr) move_path_to_nic();
-    const size_t fit =
-        tandem::bench::datagrams_fitting(worker_.socket(), browser_.socket(), size + 16);
-    if (fit < config_.packets) {
-      config_.packets = fit;
-      std::printf(
-          "  (rounds of %zu packets only: the receive buffers hold no more; run as root "
-          "or raise net.core.rmem_max)\n",
-          fit);
+        browser_context_(make_context("browser", profile.openssl_name)),
+        worker_(server_context_, nic != nullptr),
+        sent_seq_(pattern.sessions, 1),
+        checked_seq_(pattern.sessions, 1) {
+    if (!gso) worker_.port().disable_gso();
+    for (size_t i = 0; i < pattern.sessions; ++i) {
+      worker_.add_session(session_params(browser_context_, i));
+      browsers_.push_back(std::make_unique<Browser>(browser_context_, i));
+      browsers_.back()->connect(worker_, server_context_.fingerprint_sha256());
     }
+    if (nic_ != nullptr) move_paths_to_nic();
+    // Whole bursts per round, within what the browsers' receive buffers hold.
+    const size_t per_browser = tandem::bench::datagrams_fitting(
+        browsers_[0]->socket(), browsers_[0]->socket(), pattern.size + 16);
+    const size_t cycle = pattern.sessions * pattern.burst;
+    config_.packets =
+        std::max(cycle, std::min(config_.packets, per_browser * pattern.sessions) / cycle * cycle);
   }
 
-  std::string_view profile() {
-    return tandem::srtp::profile_info(browser_.srtp().outbound.profile()).sdes_name;
+  std::string profile() {
+    return std::string(
+        tandem::srtp::profile_info(browsers_[0]->srtp().outbound.profile()).sdes_name);
   }
+  size_t packets() const noexcept { return config_.packets; }
+  uint64_t gso_sends() const noexcept { return worker_.counters().gso_sends; }
+  uint64_t datagrams_sent() const noexcept { return worker_.counters().datagrams_sent; }
+  uint64_t gso_disabled() const noexcept { return worker_.counters().gso_disabled; }
 
-  CaseResult run(size_t batch) {
-    CaseResult result;
-    (void)round(batch);  // warm-up
-    int64_t spent = 0;
-    for (int i = 0; i < config_.min_rounds || spent < config_.budget_ns; ++i) {
-      const auto [cpu, wall] = round(batch);
-      spent += cpu;
-      result.cpu.add(cpu, config_.packets);
-      result.wall.add(wall, config_.packets);
-    }
-    return result;
+  CaseResult run() {
+    TunNic::Counters counters{};
+    return tandem::bench::run_packet_rounds(
+        config_, "tandem_bench_webrtc_echo",
+        [&] {
+          feed();
+          if (nic_ != nullptr) counters = TunNic::tx_counters();
+        },
+        [&] { return worker_.step(); },
+        [&](size_t) {
+          if (nic_ != nullptr) {
+            verify_nic(counters);
+          } else {
+            verify();
+          }
+        });
   }
 
  private:
-  std::pair<int64_t, int64_t> round(size_t batch) {
-    feed();
-    const auto counters = nic_ != nullptr ? TunNic::tx_counters() : TunNic::Counters{};
-    const int64_t cpu0 = tandem::bench::thread_cpu_ns();
-    const int64_t wall0 = tandem::bench::wall_ns();
-    size_t echoed = 0;
-    while (echoed < config_.packets) {
-      const size_t n = worker_.drain(batch);
-      if (n == 0) break;
-      echoed += n;
-    }
-    const int64_t wall = tandem::bench::wall_ns() - wall0;
-    const int64_t cpu = tandem::bench::thread_cpu_ns() - cpu0;
-    if (echoed != config_.packets) {
-      die("echoed " + std::to_string(echoed) + " of " + std::to_string(config_.packets));
-    }
-    if (nic_ != nullptr) {
-      verify_nic(counters);
-    } else {
-      verify();
-    }
-    return {cpu, wall};
+  size_t plain_size(size_t position_in_burst) const noexcept {
+    return position_in_burst + 1 == pattern_.burst ? pattern_.last_size : pattern_.size;
   }
 
+  // A round in the pattern's order: a burst from each browser in turn, each burst one sendmmsg.
   void feed() {
-    auto& batch = browser_.batch();
     size_t sent = 0;
     while (sent < config_.packets) {
-      const size_t count = std::min(kMaxBatch, config_.packets - sent);
-      for (size_t i = 0; i < count; ++i, ++seq_) {
-        auto packet = std::span(scratch_);
-        tandem::bench::make_rtp(packet.first(size_), kPayloadType, static_cast<uint16_t>(seq_),
-                                seq_ * 960, kBrowserSsrc);
-        size_t length = size_;
-        if (browser_.srtp().outbound.protect_rtp(packet, length) != SrtpStatus::kOk) {
-          die("browser protect failed");
+      for (auto& browser : browsers_) {
+        MmsgBatch& batch = browser->batch();
+        uint32_t& seq = sent_seq_[browser->index()];
+        for (size_t k = 0; k < pattern_.burst; ++k, ++seq) {
+          const size_t size = plain_size(k);
+          auto packet = std::span(scratch_);
+          tandem::bench::make_rtp(packet.first(size), kPayloadType, static_cast<uint16_t>(seq),
+                                  seq * 960,
+                                  kBrowserSsrc + static_cast<uint32_t>(browser->index()));
+          size_t length = size;
+          if (browser->srtp().outbound.protect_rtp(packet, length) != SrtpStatus::kOk) {
+            die("browser protect failed");
+          }
+          (void)batch.queue(packet.first(length), worker_.address(), worker_.address_len());
         }
-        (void)batch.queue(packet.first(length), worker_.socket().address(),
-                          worker_.socket().address_len());
+        if (batch.flush(browser->socket().fd()) != pattern_.burst) die("browser send failed");
+        sent += pattern_.burst;
       }
-      if (batch.flush(browser_.socket().fd()) != count) die("browser sendmmsg failed");
-      sent += count;
     }
   }
 
   void verify() {
-    auto& batch = browser_.batch();
     size_t received = 0;
-    while (received < config_.packets) {
-      const int n = batch.receive(browser_.socket().fd(), kMaxBatch);
-      if (n <= 0) break;
-      for (size_t i = 0; i < static_cast<size_t>(n); ++i, ++received) {
-        check(batch.slot(i), batch.msgs[i].msg_len);
+    for (auto& browser : browsers_) {
+      MmsgBatch& batch = browser->batch();
+      for (;;) {
+        const int n = batch.receive(browser->socket().fd(), kMaxBatch);
+        if (n <= 0) break;
+        for (size_t i = 0; i < static_cast<size_t>(n); ++i, ++received) {
+          check(*browser, batch.slot(i), batch.msgs[i].msg_len);
+        }
       }
     }
     if (received != config_.packets) {
-      die("browser received " + std::to_string(received) + " of " +
+      die("browsers received " + std::to_string(received) + " of " +
           std::to_string(config_.packets));
     }
   }
 
-  // The browser's address as the worker sees it becomes the NIC's; a new nomination from there
-  // makes it the selected path. Its Binding response goes to the NIC too: read and dropped.
-  void move_path_to_nic() {
-    const auto browser = tandem::ice::Endpoint::from_sockaddr(browser_.socket().address(),
-                                                              browser_.socket().address_len());
-    if (!browser) die("the browser socket has no address");
-    worker_.translate(*browser, tandem::ice::Endpoint::ipv4(nic_->ip(), nic_->port()));
-    browser_.send_check(worker_, 0x60);
-    while (nic_->next(scratch_)) {
+  // Each browser's address as the worker sees it becomes NIC:5004+i; a new nomination from there
+  // makes it the selected path. The Binding responses go to the NIC too: read and dropped.
+  void move_paths_to_nic() {
+    for (auto& browser : browsers_) {
+      const auto from = tandem::ice::Endpoint::from_sockaddr(browser->socket().address(),
+                                                             browser->socket().address_len());
+      if (!from) die("a browser socket has no address");
+      const auto port = static_cast<uint16_t>(nic_->port() + browser->index());
+      worker_.translate(*from, tandem::ice::Endpoint::ipv4(nic_->ip(), port));
+      browser->send_check(worker_, 0x60);
+    }
+    while (nic_->next(scratch_, nullptr, static_cast<uint16_t>(browsers_.size()))) {
     }
   }
 
   // Empties the NIC's ring, checking each echo, then its TX counter against the round.
   void verify_nic(const TunNic::Counters& before) {
     size_t received = 0;
-    while (const auto payload = nic_->next(scratch_)) {
-      check(*payload, payload->size());
+    uint16_t port = 0;
+    const auto ports = static_cast<uint16_t>(browsers_.size());
+    while (const auto payload = nic_->next(scratch_, &port, ports)) {
+      check(*browsers_[port - nic_->port()], *payload, payload->size());
       ++received;
     }
     const TunNic::Counters after = TunNic::tx_counters();
@@ -399,83 +452,115 @@ class EchoBench {
           std::to_string(received) + ", the TX counter grew by " +
           std::to_string(after.packets - before.packets));
     }
-    nic_sent_ += after.packets - before.packets;
   }
 
- public:
-  uint64_t nic_sent() const noexcept { return nic_sent_; }
-
- private:
-  void check(std::span<uint8_t> slot, size_t length) {
-    if (browser_.srtp().inbound.unprotect_rtp(slot, length) != SrtpStatus::kOk || length != size_) {
-      die("an echoed packet did not authenticate with the worker's key");
+  void check(Browser& browser, std::span<uint8_t> slot, size_t length) {
+    uint32_t& seq = checked_seq_[browser.index()];
+    const size_t expected_size = plain_size((seq - 1) % pattern_.burst);
+    if (browser.srtp().inbound.unprotect_rtp(slot, length) != SrtpStatus::kOk ||
+        length != expected_size) {
+      die("an echoed packet did not authenticate with the session's key or changed size");
     }
     const auto view = tandem::rtp::RtpPacketView::parse(slot.first(length));
-    const auto expected = static_cast<uint16_t>(checked_++);
-    if (!view || view->ssrc() != kEchoSsrc || view->sequence() != expected) {
+    const auto ssrc = kEchoSsrc + static_cast<uint32_t>(browser.index());
+    if (!view || view->ssrc() != ssrc || view->sequence() != static_cast<uint16_t>(seq++)) {
       die("an echoed packet has the wrong SSRC or sequence number");
     }
   }
 
-  Config config_;
-  size_t size_;
+  RoundConfig config_;
+  Pattern pattern_;
   const TunNic* nic_;
   tandem::dtls::DtlsContext server_context_;
   tandem::dtls::DtlsContext browser_context_;
   Worker worker_;
-  Browser browser_;
-  std::array<uint8_t, tandem::bench::kSlotSize> scratch_{};
-  uint32_t seq_ = 1;
-  uint32_t checked_ = 1;
-  uint64_t nic_sent_ = 0;
+  std::vector<std::unique_ptr<Browser>> browsers_;
+  std::vector<uint32_t> sent_seq_;
+  std::vector<uint32_t> checked_seq_;
+  std::array<uint8_t, tandem::bench::kSlotSize + 64> scratch_{};
 };
 
-// Every case, echoing to the browser's loopback socket (nic == nullptr) or the NIC. Returns the
-// packets the NIC's TX counter grew by.
-uint64_t run_cases(const Config& config, const TunNic* nic) {
-  uint64_t nic_sent = 0;
-  for (const size_t size : {size_t{172}, size_t{1200}}) {
-    for (const size_t batch : {size_t{1}, size_t{32}}) {
-      EchoBench bench(config, size, nic);
-      const CaseResult r = bench.run(batch);
-      nic_sent += bench.nic_sent();
-      std::printf(
-          "webrtc-echo  tx=%-9s %-24s %5zu B  batch=%-2zu  cpu %6.3f µs/packet (best %6.3f)  "
-          "wall %6.3f µs/packet (best %6.3f)  (goal ≤ 3 µs)  %s\n",
-          nic != nullptr ? "tun-nic" : "loopback", std::string(bench.profile()).c_str(), size,
-          batch, r.cpu.median() / 1e3, r.cpu.best() / 1e3, r.wall.median() / 1e3,
-          r.wall.best() / 1e3, tandem::bench::verdict(r.cpu.median(), kGoalPacketNs, true));
-    }
+void run_case(const RoundConfig& config, const Pattern& pattern, const Profile& profile, bool gso,
+              const TunNic* nic) {
+  EchoBench bench(config, pattern, profile, gso, nic);
+  const CaseResult r = bench.run();
+  std::printf(
+      "webrtc-echo  tx=%-8s %-5s x%-3zu %-23s gso=%-3s  cpu %6.3f µs/packet (best %6.3f)  wall "
+      "%6.3f "
+      "(best %6.3f)  %6.1f packets/GSO send  (goal ≤ 3 µs)  %s\n",
+      nic != nullptr ? "tun-nic" : "loopback", pattern.name, pattern.sessions,
+      bench.profile().c_str(), gso ? "on" : "off", r.cpu.median() / 1e3, r.cpu.best() / 1e3,
+      r.wall.median() / 1e3, r.wall.best() / 1e3,
+      bench.gso_sends() == 0
+          ? 0.0
+          : static_cast<double>(bench.datagrams_sent()) / static_cast<double>(bench.gso_sends()),
+      tandem::bench::verdict(r.cpu.median(), kGoalPacketNs, true));
+  if (gso && bench.gso_disabled() > 0) {
+    std::printf("  (the kernel refused UDP GSO on this socket: the line above is without it)\n");
   }
-  return nic_sent;
+}
+
+// "--only audio" or "--only video": that pattern's lines alone; "--only audio-256": only the
+// lines of that pattern with that many sessions (for profiling). Else all.
+std::string_view only_pattern(int argc, char** argv) {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::string_view(argv[i]) == "--only") return argv[i + 1];
+  }
+  return {};
+}
+
+void run_cases(const RoundConfig& config, std::string_view only, const TunNic* nic) {
+  const auto wanted = [only](const Pattern& p) {
+    return only.empty() || only == p.name ||
+           only == std::string(p.name) + "-" + std::to_string(p.sessions);
+  };
+  // The per-packet reference: one session, every datagram its own message (one audio session's
+  // batch holds one packet; with GSO its 32 packets here would leave as one send).
+  if (wanted(kAudioSingle)) run_case(config, kAudioSingle, kGcm, false, nic);
+  for (const Pattern* pattern : {&kAudio, &kAudioWorker}) {
+    if (!wanted(*pattern)) continue;
+    for (const Profile* profile : {&kGcm, &kCm}) run_case(config, *pattern, *profile, true, nic);
+  }
+  if (!wanted(kVideo)) return;
+  for (const Profile* profile : {&kGcm, &kCm}) run_case(config, kVideo, *profile, true, nic);
+  // The same video cases with every datagram sent on its own: what GSO saves.
+  for (const Profile* profile : {&kGcm, &kCm}) run_case(config, kVideo, *profile, false, nic);
 }
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  Config config;
-  if (tandem::bench::quick_mode(argc, argv)) config = Config{64, 1, 0};
+int main(int argc, char** argv) try {
+  const RoundConfig config = tandem::bench::round_config(argc, argv);
   const auto nic_address = TunNic::address_from_args(argc, argv);
   std::printf(
-      "webrtc echo: the production path, MediaWorker-style dispatch + WebRtcTransport::on_rtp "
-      "(unprotect, RTCP accounting, SSRC, protect) with recvmmsg/sendmmsg, after a real ICE "
-      "check and DTLS-SRTP handshake; the browser sends on loopback;\n"
-      "  tx=loopback: echoes to the browser's loopback socket (its receive softirq is charged to "
-      "the worker's thread); tx=tun-nic: echoes to an address routed to a TUN device in a "
+      "webrtc echo: the production path, UdpPort (recvmmsg; sendmmsg with UDP GSO runs per "
+      "destination) + MediaWorker-style dispatch + WebRtcTransport::on_rtp (unprotect, RTCP "
+      "accounting, SSRC, protect), after real ICE checks and DTLS-SRTP handshakes;\n"
+      "  patterns: audio = %zu (and %zu, and 1 for reference) sessions x 1 packet of %zu B in turn "
+      "(GSO cannot group); video = "
+      "%zu sessions x frames of %zu packets (%zu B, last %zu B) in turn (GSO groups each frame);\n"
+      "  tx=loopback: echoes to the browsers' loopback sockets (their receive softirq is charged "
+      "to the worker's thread); tx=tun-nic: echoes to an address routed to a TUN device in a "
       "private netns, like a NIC's transmit (bench/run-in-netns.sh);\n"
-      "  cpu = worker loop thread CPU time / packets (median of rounds of %zu, best in brackets); "
-      "wall = elapsed time of the same rounds\n",
-      config.packets);
-  (void)run_cases(config, nullptr);
+      "  cpu = worker loop thread CPU time / packet (median of rounds of up to %zu packets, best "
+      "in brackets); wall = elapsed time of the same rounds; packets/GSO send = all packets the "
+      "worker sent (set-up included) / its GSO sends, 0 when none\n",
+      kAudio.sessions, kAudioWorker.sessions, kAudio.size, kVideo.sessions, kVideo.burst,
+      kVideo.size, kVideo.last_size, config.packets);
+  const std::string_view only = only_pattern(argc, argv);
+  run_cases(config, only, nullptr);
   if (!nic_address) {
     tandem::bench::print_nic_skipped();
     return 0;
   }
   const TunNic nic(*nic_address);
-  const uint64_t packets = run_cases(config, &nic);
+  run_cases(config, only, &nic);
   std::printf(
-      "  tx=tun-nic sanity: %s TX counter grew by %llu packets = every echo sent to it, each "
-      "read back from its ring and checked\n",
-      TunNic::kDevice, static_cast<unsigned long long>(packets));
+      "  tx=tun-nic sanity: every echo sent to %s was read back from its ring and checked, and "
+      "its TX counter grew by exactly the echoes of each round\n",
+      TunNic::kDevice);
   return 0;
+} catch (const std::exception& e) {
+  std::fprintf(stderr, "tandem_bench_webrtc_echo: %s\n", e.what());
+  return 2;
 }

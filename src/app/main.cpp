@@ -1,10 +1,13 @@
 // tandem: the WebRTC-to-SIP gateway's command line.
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <iostream>
 
+#include "app/check_config_command.hpp"
 #include "app/echo_command.hpp"
 #include "app/resolve_command.hpp"
 #include "app/sip_lint.hpp"
+#include "app/token_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Tandem: a WebRTC-to-SIP gateway"};
@@ -24,7 +27,27 @@ int main(int argc, char** argv) {
   tandem::app::ResolveOptions resolve_options;
   CLI::App* resolve = tandem::app::add_resolve_subcommand(app, resolve_options);
 
+  std::string check_config_path;
+  CLI::App* check_config = tandem::app::add_check_config_subcommand(app, check_config_path);
+
+  tandem::app::TokenOptions token_options;
+  CLI::App* token = tandem::app::add_token_subcommand(app, token_options);
+
+  tandem::app::VerifyTokenOptions verify_token_options;
+  CLI::App* verify_token = tandem::app::add_verify_token_subcommand(app, verify_token_options);
+
   CLI11_PARSE(app, argc, argv);
+  if (verify_token->parsed()) {
+    return tandem::app::run_verify_token(verify_token_options, std::cin,
+                                         std::chrono::system_clock::now(), std::cout, std::cerr);
+  }
+  if (check_config->parsed()) {
+    return tandem::app::run_check_config(check_config_path, std::cout, std::cerr);
+  }
+  if (token->parsed()) {
+    return tandem::app::run_token(token_options, std::chrono::system_clock::now(), std::cout,
+                                  std::cerr);
+  }
   if (echo->parsed()) return tandem::app::run_echo(echo_options, std::cout, std::cerr);
   if (resolve->parsed()) return tandem::app::run_resolve(resolve_options, std::cout, std::cerr);
   if (lint->parsed()) return tandem::app::run_sip_lint(lint_path, std::cout, std::cerr);

@@ -61,6 +61,8 @@ void HttpConnection::on_read(beast::error_code ec) {
   request.content_type = to_lower(trim(type_view.substr(0, type_view.find(';'))));
   request.body = req.body();
   request.remote = remote_;
+  const auto authorization = req[bhttp::field::authorization];
+  request.authorization.assign(authorization.data(), authorization.size());
   stream_.expires_never();  // the reply may wait for a media worker
   (*handler_)(request, [self = shared_from_this()](HttpResponse response) {
     self->write(std::move(response));

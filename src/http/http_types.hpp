@@ -16,7 +16,8 @@ struct HttpRequest {
   std::string query;         // after '?', may be empty
   std::string content_type;  // media type without parameters, lower-case
   std::string body;
-  std::string remote;  // "ip:port" of the client
+  std::string remote;         // "ip:port" of the client
+  std::string authorization;  // the Authorization field as received (token checks), may be empty
 };
 
 struct HttpResponse {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <utility>
@@ -44,6 +45,9 @@ MediaWorker::MediaWorker(const MediaWorkerConfig& config, dtls::DtlsContext cont
       tcp_(io_, *this, kMaxDatagram, kBufferSize, config.max_tcp_connections),
       tick_timer_(io_),
       dtls_context_(std::move(context)) {
+  size_t slots = 64;
+  while (slots < config.max_sessions * 2 && slots < (size_t{1} << 16)) slots *= 2;
+  session_cache_.resize(slots);
   const auto system_now = std::chrono::system_clock::now().time_since_epoch();
   ntp_clock_ = rtp::NtpClock(SteadyClock::now(), rtp::ntp_from_unix(system_now));
 }
@@ -106,6 +110,7 @@ void MediaWorker::shutdown() {
   stopped_ = true;
   for (auto& [id, session] : sessions_) session->close();
   flush();
+  std::fill(session_cache_.begin(), session_cache_.end(), CachedSession{});
   sessions_.clear();
   tcp_.close_all();
   tick_timer_.cancel();
@@ -191,10 +196,21 @@ void MediaWorker::do_destroy(SessionId id) {
 }
 
 void MediaWorker::forget_session(SessionId id) {
+  CachedSession& cached = session_cache_[id & (session_cache_.size() - 1)];
+  if (cached.id == id) cached = CachedSession{};
   table_.remove_session(id);
   // Its ICE-TCP connections go with it; other sessions' connections are untouched.
   tcp_.close_unless([this](const ice::Endpoint& remote) { return is_bound(remote); });
   ++counters_.sessions_destroyed;
+}
+
+WebRtcTransport* MediaWorker::session_by_id(SessionId id) noexcept {
+  CachedSession& cached = session_cache_[id & (session_cache_.size() - 1)];
+  if (cached.session != nullptr && cached.id == id) return cached.session;
+  const auto it = sessions_.find(id);
+  if (it == sessions_.end()) return nullptr;
+  cached = CachedSession{id, it->second.get()};
+  return cached.session;
 }
 
 void MediaWorker::arm_receive(UdpPort& port) {
@@ -225,12 +241,12 @@ void MediaWorker::on_datagram(std::span<uint8_t> buffer, size_t length, const ic
     }
     const auto ufrag = ice::local_ufrag_of(*message);
     const auto id = ufrag ? table_.find_by_ufrag(*ufrag) : std::nullopt;
-    const auto it = id ? sessions_.find(*id) : sessions_.end();
-    if (it == sessions_.end()) {
+    WebRtcTransport* session = id ? session_by_id(*id) : nullptr;
+    if (session == nullptr) {
       ++counters_.dropped_unknown_ufrag;
       return;
     }
-    if (it->second->on_stun(*message, from, now)) {
+    if (session->on_stun(*message, from, now)) {
       try {
         table_.add_path(from, *id);  // allocates only for an address not seen before
       } catch (...) {
@@ -240,21 +256,20 @@ void MediaWorker::on_datagram(std::span<uint8_t> buffer, size_t length, const ic
     return;
   }
   const auto id = table_.find_by_path(from);
-  const auto it = id ? sessions_.find(*id) : sessions_.end();
-  if (it == sessions_.end()) {
+  WebRtcTransport* session = id ? session_by_id(*id) : nullptr;
+  if (session == nullptr) {
     ++counters_.dropped_unknown_path;
     return;
   }
-  WebRtcTransport& session = *it->second;
   switch (kind) {
     case PacketClass::kDtls:
-      session.on_dtls(packet, from, now);
+      session->on_dtls(packet, from, now);
       break;
     case PacketClass::kRtp:
-      session.on_rtp(buffer, length, from, now);
+      session->on_rtp(buffer, length, from, now);
       break;
     case PacketClass::kRtcp:
-      session.on_rtcp(buffer, length, from, now);
+      session->on_rtcp(buffer, length, from, now);
       break;
     default:
       break;

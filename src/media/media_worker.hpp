@@ -113,6 +113,7 @@ class MediaWorker final : private DatagramSink, private IceTcpHandler {
   void arm_tick();
   void on_tick() noexcept;
   void forget_session(SessionId id);
+  WebRtcTransport* session_by_id(SessionId id) noexcept;
   void send_datagram(std::span<const uint8_t> datagram, const ice::Endpoint& to) noexcept override;
   void flush() noexcept;
   void shutdown();
@@ -134,6 +135,14 @@ class MediaWorker final : private DatagramSink, private IceTcpHandler {
   std::vector<ice::Endpoint> announced_;  // one host candidate per UDP socket
   SessionTable table_;
   std::unordered_map<SessionId, std::unique_ptr<WebRtcTransport>> sessions_;
+  // A direct-mapped cache in front of sessions_ for the packet path (ids are sequential, so live
+  // sessions rarely share a slot): one small array instead of the map's bucket and node, which
+  // are cache misses per packet in a worker with hundreds of sessions. Sized at creation.
+  struct CachedSession {
+    SessionId id = 0;
+    WebRtcTransport* session = nullptr;
+  };
+  std::vector<CachedSession> session_cache_;
   SessionId next_id_ = 1;
   WorkerCounters counters_;
   bool stopped_ = false;

@@ -14,7 +14,7 @@ constexpr size_t kMaxKeyFrameRequests = 4;
 
 WebRtcTransport::WebRtcTransport(SessionId id, const SessionParams& params, DatagramSink& sink,
                                  const rtp::NtpClock& clock, TimePoint now)
-    : id_(id), sink_(sink), created_(now), rtcp_(params, clock), next_rtcp_(now) {}
+    : id_(id), sink_(sink), rtcp_(params, clock), created_(now), next_rtcp_(now) {}
 
 WebRtcTransport::~WebRtcTransport() = default;
 
@@ -83,7 +83,7 @@ void WebRtcTransport::on_rtp(std::span<uint8_t> buffer, size_t length, const ice
   if (!view) return;
   const auto echo_ssrc = rtcp_.on_rtp_received(view->ssrc(), view->payload_type(), view->sequence(),
                                                view->timestamp(), now);
-  if (!echo_ssrc || !ice_->can_send() || !ice_->selected_path()) return;
+  if (!echo_ssrc || !ice_connected_ || !selected_path_) return;
   // Echo: same payload type, sequence numbers, timestamps and header extensions (the answer
   // mirrors the offer's payload types and MID extension id); only the SSRC becomes ours.
   view->set_ssrc(*echo_ssrc);
@@ -93,7 +93,7 @@ void WebRtcTransport::on_rtp(std::span<uint8_t> buffer, size_t length, const ice
     ++srtp_failures_;
     return;
   }
-  sink_.send_datagram(buffer.first(size), *ice_->selected_path());
+  sink_.send_datagram(buffer.first(size), *selected_path_);
   ++datagrams_sent_;
   rtcp_.on_rtp_sent(*echo_ssrc, timestamp, payload_size, now);
 }
@@ -167,12 +167,13 @@ void WebRtcTransport::finish(std::string_view reason) noexcept {
 }
 
 void WebRtcTransport::on_ice_state_changed(ice::IceState state) noexcept {
+  ice_connected_ = state == ice::IceState::kConnected;  // IceLiteAgent::can_send()
   if (state == ice::IceState::kFailed) finish("ICE failed: no nomination in time");
   if (state == ice::IceState::kDisconnected) finish("ICE consent expired");
 }
 
 void WebRtcTransport::on_ice_selected_path_changed(const ice::Endpoint& path) noexcept {
-  (void)path;  // the agent keeps it; media and DTLS read selected_path() when sending
+  selected_path_ = path;  // the agent's selected_path(), for the packet path
 }
 
 void WebRtcTransport::on_dtls_send(std::span<const uint8_t> datagram) {

@@ -99,21 +99,27 @@ class WebRtcTransport final : public ice::IceListener, public dtls::DtlsListener
 
   SessionId id_;
   DatagramSink& sink_;
+  // What on_rtp reads and writes per packet, kept together: a worker with hundreds of sessions
+  // meets each one's state cold, so every extra cache line touched is a miss. The path is the
+  // agent's, copied by the listener callbacks so the packet path does not reach into the agent.
+  std::optional<ice::Endpoint> selected_path_;
+  bool ice_connected_ = false;
+  uint64_t datagrams_received_ = 0;
+  uint64_t datagrams_sent_ = 0;
+  uint64_t srtp_failures_ = 0;
+  std::optional<dtls::SrtpSessionPair> srtp_;
+  RtcpTerminator rtcp_;
+  // The rest is touched at set-up, on timers and by STUN/DTLS/RTCP.
   TimePoint created_;
   std::optional<ice::IceLiteAgent> ice_;
   std::unique_ptr<dtls::DtlsTransport> dtls_;
-  std::optional<dtls::SrtpSessionPair> srtp_;
   std::optional<Duration> connect_time_;
   TimePoint now_{};                         // of the call in progress, for listener callbacks
   std::optional<ice::Endpoint> dtls_peer_;  // where DTLS came from before ICE selected a path
-  RtcpTerminator rtcp_;
   TimePoint next_rtcp_{};
   std::string finish_reason_;
-  uint64_t datagrams_received_ = 0;
-  uint64_t datagrams_sent_ = 0;
   uint64_t rtcp_received_ = 0;
   uint64_t rtcp_sent_ = 0;
-  uint64_t srtp_failures_ = 0;
   // Our own RTCP is built here: an MTU plus SRTCP trailer, allocated once.
   std::array<uint8_t, 1500 + kTailRoom> rtcp_buffer_{};
 };

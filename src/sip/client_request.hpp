@@ -1,7 +1,9 @@
-// One request the user agent core sends and follows to its final answer: next-hop resolution,
-// Via stamping, a client transaction, automatic Digest retry on 401/407 (new branch, next CSeq),
-// CANCEL (§9.1, deferred until a provisional arrived), and local 408/503 answers for timeouts and
-// transport failures (§8.1.3.1) so the handler always sees a response.
+// One request the user agent core sends and follows to its final answer: the next hop's ordered
+// targets tried in turn (FailoverSender: RFC 3263 §4.3 failover on transport errors, timeouts
+// and 503), Via stamping, automatic Digest retry on 401/407 (new branch, next CSeq), CANCEL
+// (§9.1, deferred until a provisional arrived, to the target the INVITE went to), and local
+// 408/503 answers for timeouts and transport failures (§8.1.3.1) so the handler always sees a
+// response.
 #pragma once
 
 #include <cstdint>
@@ -10,15 +12,16 @@
 #include <optional>
 
 #include "common/result.hpp"
+#include "sip/failover_sender.hpp"
 #include "sip/message.hpp"
-#include "sip/transaction_common.hpp"
+#include "sip/next_hop.hpp"
 #include "sip/transport.hpp"
 
 namespace tandem::sip {
 
 class UserAgent;
 
-class ClientRequest final : public ClientTransactionUser {
+class ClientRequest final : public FailoverUser {
  public:
   // Every response (provisional, final, and for INVITE any later 2xx), with the request as sent.
   using Handler = std::function<void(const Message& response, const Message& request)>;
@@ -42,18 +45,20 @@ class ClientRequest final : public ClientTransactionUser {
   Status cancel();
 
   bool done() const { return done_; }  // a final response was delivered (or start failed)
-  const Message& request() const { return request_; }
-  const std::optional<Flow>& flow() const { return flow_; }
+  const Message& request() const { return request_; }        // as last sent
+  const std::optional<Flow>& flow() const { return flow_; }  // of the latest try
+  size_t tries() const { return tries_; }
 
-  // ClientTransactionUser: events of the current attempt's transaction.
-  void send(const Message&) override {}
-  void on_response(const Message& response) override;
+  // FailoverUser: the events of the current try.
+  void on_attempt(const Target& target, Message& request, const Flow& flow) override;
+  void on_target_failed(const Target& target, const Error& why) override;
+  void on_response(const Message& response, const Target& target) override;
   void on_timeout() override;
-  void on_transport_error() override;
+  void on_transport_error(const Error& why) override;
 
  private:
-  void send_attempt();
-  void on_flow(Result<Flow> flow);
+  void on_hops(Result<NextHops> hops);
+  void send_to(NextHops hops);
   void fail_locally(int status, std::string_view reason);
   void deliver(const Message& response);
   void send_cancel();
@@ -62,11 +67,14 @@ class ClientRequest final : public ClientTransactionUser {
   Message request_;
   Handler handler_;
   bool add_contact_;
+  bool contact_added_ = false;
   bool preauthorize_ = false;
   std::function<uint32_t()> next_cseq_;
   std::optional<Uri> next_hop_;
+  std::optional<NextHops> hops_;  // the targets, kept for Digest retries
   std::optional<Flow> flow_;
-  uint64_t attachment_ = 0;  // the UA's proxy for the current transaction
+  FailoverId failover_ = 0;
+  size_t tries_ = 0;
   int auth_attempts_ = 0;
   bool provisional_ = false;
   bool cancel_wanted_ = false;

@@ -8,6 +8,8 @@
 #include <boost/asio/post.hpp>
 #include <cstring>
 
+#include "sip/uri.hpp"
+
 namespace tandem::sip {
 namespace asio = boost::asio;
 namespace {
@@ -102,6 +104,17 @@ DnsAnswer<asio::ip::address> parse_addresses(const unsigned char* abuf, int alen
 }
 
 }  // namespace
+
+Result<PeerAddress> parse_name_server(const std::string& text) {
+  auto hp = parse_host_port(text);
+  if (!hp) return Error{"bad name server \"" + text + "\": " + hp.error().reason};
+  std::string host = hp->host;
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  boost::system::error_code ec;
+  const auto ip = asio::ip::make_address(host, ec);
+  if (ec) return Error{"bad name server \"" + text + "\": not an IP address"};
+  return PeerAddress{ip, hp->port.value_or(53)};
+}
 
 // One socket c-ares asked us to watch. Shared with the pending waits, which may complete after
 // c-ares closed the socket (or after a new socket reused its number): they check `closed`.

@@ -26,6 +26,9 @@ struct DnsOptions {
   int tries = 2;
 };
 
+// "IP" or "IP:PORT" ("[::1]:5353"): a name server for DnsOptions::servers (default port 53).
+Result<PeerAddress> parse_name_server(const std::string& text);
+
 class DnsResolver final : public DnsLookup {
  public:
   static Result<std::unique_ptr<DnsResolver>> create(boost::asio::io_context& io,

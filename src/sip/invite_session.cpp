@@ -270,9 +270,8 @@ void InviteSession::acknowledge(const Message& response) {
 
 void InviteSession::send_ack(uint32_t cseq) {
   last_ack_ = SentAck{cseq, dialog_.id().remote_tag, dialog_.make_ack(cseq), std::nullopt};
-  if (!ua_.config().next_hop) return;
   auto alive = std::weak_ptr<bool>(alive_);
-  ua_.config().next_hop(dialog_.next_hop_uri(), [this, alive, cseq](Result<Flow> flow) {
+  open_first(ua_.config().next_hop, dialog_.next_hop_uri(), [this, alive, cseq](Result<Flow> flow) {
     if (alive.expired() || !flow || !last_ack_ || last_ack_->cseq != cseq) return;
     ua_.stamp(last_ack_->ack, *flow);
     last_ack_->flow = *flow;

@@ -101,8 +101,9 @@ void Registration::on_response(const Message& response, const Message& request, 
   if (auto cseq = request.cseq()) cseq_ = std::max(cseq_, cseq->number);  // Digest retries
   const int status = response.status();
   if (status < 200) return;
-  if (asked == 0) {
-    if (status < 300) set_state(RegistrationState::kUnregistered, response);
+  if (asked == 0) {  // the un-REGISTER: removed, or failed (and not retried: we are leaving)
+    set_state(status < 300 ? RegistrationState::kUnregistered : RegistrationState::kFailed,
+              response);
     return;
   }
   if (!active_) return;

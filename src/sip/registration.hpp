@@ -28,7 +28,7 @@ enum class RegistrationState : uint8_t {
   kIdle,
   kRegistering,
   kRegistered,
-  kFailed,  // final failure or timeout; retried after retry_after
+  kFailed,  // final failure or timeout; retried after retry_after (an un-REGISTER is not)
   kUnregistered,
 };
 std::string_view to_string(RegistrationState state);

@@ -1,13 +1,10 @@
-// A NextHop (next_hop.hpp) for the user agent core that resolves host names per RFC 3263 and
-// hands back the flow of the first target that can be reached: targets whose connection fails
-// are skipped (§4.3). Failover once a request is on the wire (timeout, 503) belongs to whoever
-// owns the request's transactions: FailoverSender does that for a standalone request.
+// A NextHop (next_hop.hpp) that resolves host names per RFC 3263 (TargetResolver: NAPTR, SRV,
+// A/AAAA; numeric hosts without DNS) and hands the ordered targets to the user agent core, which
+// tries them in turn (FailoverSender).
 #pragma once
 
 #include <memory>
-#include <vector>
 
-#include "sip/failover_sender.hpp"
 #include "sip/next_hop.hpp"
 #include "sip/target_resolver.hpp"
 
@@ -15,17 +12,17 @@ namespace tandem::sip {
 
 class ResolvingNextHop {
  public:
-  // Both must outlive every copy of this (NextHop is a copyable std::function).
+  // Both must outlive every copy of this (NextHop is a copyable std::function) and every request
+  // sent through it.
   ResolvingNextHop(TargetResolver& resolver, FlowOpener& opener)
-      : resolver_(&resolver), opener_(&opener) {}
+      : resolver_(&resolver),
+        // Not owned: an aliasing pointer with no owner, so NextHops can carry it.
+        opener_(std::shared_ptr<void>(), &opener) {}
   void operator()(const Uri& uri, NextHopDone done) const;
 
  private:
-  static void open_from(FlowOpener* opener, std::shared_ptr<std::vector<Target>> targets,
-                        size_t index, std::string failures, NextHopDone done);
-
   TargetResolver* resolver_;
-  FlowOpener* opener_;
+  std::shared_ptr<FlowOpener> opener_;
 };
 
 }  // namespace tandem::sip

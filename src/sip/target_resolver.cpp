@@ -34,11 +34,7 @@ class TargetResolver::Job : public std::enable_shared_from_this<TargetResolver::
   TargetCallback done;
 
   void start() {
-    if (plan_.numeric) {
-      const TransportKind kind = *plan_.transport;
-      const uint16_t port = plan_.port.value_or(default_port(kind));
-      return owner_.complete(id_, check({Target{kind, {*plan_.numeric, port}, {}, {}}}));
-    }
+    if (auto numeric = numeric_target(plan_)) return owner_.complete(id_, check({*numeric}));
     if (plan_.port) return query_addresses(*plan_.transport, *plan_.port);
     if (plan_.transport) {
       return query_srv({Group{*plan_.transport, srv_prefix(*plan_.transport) + plan_.host, {}}});

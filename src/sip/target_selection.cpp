@@ -92,6 +92,12 @@ Result<TargetPlan> plan_targets(const Uri& uri) {
   return plan;
 }
 
+std::optional<Target> numeric_target(const TargetPlan& plan) {
+  if (!plan.numeric || !plan.transport) return std::nullopt;
+  const TransportKind kind = *plan.transport;
+  return Target{kind, {*plan.numeric, plan.port.value_or(default_port(kind))}, {}, {}};
+}
+
 std::vector<NaptrChoice> select_naptr(std::vector<NaptrRecord> records, bool sips,
                                       const std::vector<TransportKind>& supported) {
   std::stable_sort(records.begin(), records.end(), [](const auto& a, const auto& b) {

@@ -44,6 +44,8 @@ struct TargetPlan {
 // Fails for non-SIP URIs, unknown transports and SIPS over UDP. When the host is numeric or a
 // port is given, the transport is implied when absent: UDP for sip, TLS for sips.
 Result<TargetPlan> plan_targets(const Uri& uri);
+// The one target of a numeric host (no DNS at all, §4.2); nullopt when the host is a name.
+std::optional<Target> numeric_target(const TargetPlan& plan);
 
 uint16_t default_port(TransportKind kind);  // 5060, or 5061 for TLS and WSS
 // "_sip._udp." / "_sip._tcp." / "_sips._tcp." ... prefix of the SRV name for a transport.

@@ -1,43 +1,18 @@
 #include "sip/tls_identity.hpp"
 
-#include <openssl/bn.h>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 #include <fstream>
 #include <sstream>
+
+#include "common/certificate_and_key.hpp"
 
 namespace tandem::sip {
 namespace {
 
 namespace ssl = boost::asio::ssl;
-
-template <auto Free>
-struct Freer {
-  template <typename T>
-  void operator()(T* p) const noexcept {
-    Free(p);
-  }
-};
-using X509Ptr = std::unique_ptr<X509, Freer<&X509_free>>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, Freer<&EVP_PKEY_free>>;
-using BioPtr = std::unique_ptr<BIO, Freer<&BIO_free_all>>;
-using BnPtr = std::unique_ptr<BIGNUM, Freer<&BN_free>>;
-using ExtPtr = std::unique_ptr<X509_EXTENSION, Freer<&X509_EXTENSION_free>>;
-
-BioPtr memory_bio(std::string_view text) {
-  return BioPtr(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
-}
-
-Result<std::string> drain(BIO* bio) {
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(bio, &data);
-  if (n <= 0 || data == nullptr) return Error{"cannot encode PEM"};
-  return std::string(data, static_cast<size_t>(n));
-}
 
 Result<std::string> sha256_fingerprint(X509* certificate) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -55,12 +30,6 @@ Result<std::string> sha256_fingerprint(X509* certificate) {
   return out;
 }
 
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : ",") + p;
-  return out;
-}
-
 Result<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{"cannot read " + path};
@@ -74,74 +43,22 @@ Result<std::string> read_file(const std::string& path) {
 Result<TlsIdentity> TlsIdentity::generate(std::string_view common_name,
                                           const std::vector<std::string>& alt_names,
                                           std::chrono::hours validity) {
-  PkeyPtr key(EVP_EC_gen("P-256"));
-  if (!key) return Error{"cannot generate an ECDSA P-256 key"};
-  X509Ptr cert(X509_new());
-  if (!cert || X509_set_version(cert.get(), X509_VERSION_3) != 1) {
-    return Error{"cannot allocate a certificate"};
-  }
-  // RFC 5280 §4.1.2.2: a positive serial of at most 20 octets; 63 random bits.
-  BnPtr serial(BN_new());
-  if (!serial || BN_rand(serial.get(), 63, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) != 1 ||
-      BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert.get())) == nullptr) {
-    return Error{"cannot set the certificate serial number"};
-  }
-  constexpr long kOneDay = 24 * 60 * 60;
-  if (X509_gmtime_adj(X509_getm_notBefore(cert.get()), -kOneDay) == nullptr ||
-      X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>(validity.count()) * 3600) ==
-          nullptr) {
-    return Error{"cannot set the certificate validity"};
-  }
-  X509_NAME* name = X509_get_subject_name(cert.get());
-  const std::string cn(common_name);
-  if (X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-                                 reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1,
-                                 0) != 1 ||
-      X509_set_issuer_name(cert.get(), name) != 1 || X509_set_pubkey(cert.get(), key.get()) != 1) {
-    return Error{"cannot set the certificate's subject and key"};
-  }
-  if (!alt_names.empty()) {
-    X509V3_CTX ctx;
-    X509V3_set_ctx_nodb(&ctx);
-    X509V3_set_ctx(&ctx, cert.get(), cert.get(), nullptr, nullptr, 0);
-    const std::string value = join(alt_names);
-    ExtPtr ext(X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_alt_name, value.c_str()));
-    if (!ext || X509_add_ext(cert.get(), ext.get(), -1) != 1) {
-      return Error{"invalid subjectAltName list \"" + value + "\""};
-    }
-  }
-  if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0) {
-    return Error{"cannot sign the self-signed certificate"};
-  }
-  BioPtr cert_bio(BIO_new(BIO_s_mem()));
-  BioPtr key_bio(BIO_new(BIO_s_mem()));
-  if (!cert_bio || !key_bio || PEM_write_bio_X509(cert_bio.get(), cert.get()) != 1 ||
-      PEM_write_bio_PrivateKey(key_bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) !=
-          1) {
-    return Error{"cannot encode the generated certificate and key as PEM"};
-  }
-  auto cert_pem = drain(cert_bio.get());
-  auto key_pem = drain(key_bio.get());
-  auto fingerprint = sha256_fingerprint(cert.get());
+  auto generated = generate_self_signed_certificate(common_name, validity, alt_names);
+  if (!generated) return generated.error();
+  auto cert_pem = certificate_to_pem(generated->certificate.get());
   if (!cert_pem) return cert_pem.error();
+  auto key_pem = private_key_to_pem(generated->key.get());
   if (!key_pem) return key_pem.error();
+  auto fingerprint = sha256_fingerprint(generated->certificate.get());
   if (!fingerprint) return fingerprint.error();
   return TlsIdentity(std::move(*cert_pem), std::move(*key_pem), std::move(*fingerprint));
 }
 
 Result<TlsIdentity> TlsIdentity::from_pem(std::string certificate_pem,
                                           std::string private_key_pem) {
-  BioPtr cert_bio = memory_bio(certificate_pem);
-  BioPtr key_bio = memory_bio(private_key_pem);
-  if (!cert_bio || !key_bio) return Error{"cannot read PEM"};
-  X509Ptr cert(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
-  if (!cert) return Error{"the certificate PEM holds no valid X.509 certificate"};
-  PkeyPtr key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
-  if (!key) return Error{"the private key PEM holds no valid unencrypted private key"};
-  if (X509_check_private_key(cert.get(), key.get()) != 1) {
-    return Error{"the private key does not match the certificate"};
-  }
-  auto fingerprint = sha256_fingerprint(cert.get());
+  auto loaded = certificate_and_key_from_pem(certificate_pem, private_key_pem);
+  if (!loaded) return loaded.error();
+  auto fingerprint = sha256_fingerprint(loaded->certificate.get());
   if (!fingerprint) return fingerprint.error();
   return TlsIdentity(std::move(certificate_pem), std::move(private_key_pem),
                      std::move(*fingerprint));

@@ -28,6 +28,10 @@ class ClientTransactionUser {
   virtual void on_response(const Message& response) = 0;
   virtual void on_timeout() = 0;          // Timer B or F: no final response
   virtual void on_transport_error() = 0;  // the transport could not send
+  // The transaction is gone (TransactionLayer): nothing refers to this user any more, so state
+  // kept for it can be freed. Also after a CANCELled INVITE that got no final response within
+  // 64*T1 (§9.1), without any other event. Not called when the layer itself is destroyed.
+  virtual void on_terminated() {}
 };
 
 // What a server transaction tells its user.

@@ -89,17 +89,35 @@ struct TransactionLayer::ClientEntry final : ClientTransactionUser {
   void on_transport_error() override { user.on_transport_error(); }
 
   bool terminated() const {
+    if (abandoned) return true;
     return invite ? invite->state() == InviteClientTransaction::State::kTerminated
                   : other->state() == NonInviteClientTransaction::State::kTerminated;
   }
+  // Still waiting for the final response (what a CANCEL can end).
+  bool pending_invite() const {
+    return invite && (invite->state() == InviteClientTransaction::State::kCalling ||
+                      invite->state() == InviteClientTransaction::State::kProceeding);
+  }
   std::optional<TimePoint> next_deadline() const {
-    return invite ? invite->next_deadline() : other->next_deadline();
+    auto own = invite ? invite->next_deadline() : other->next_deadline();
+    if (cancel_deadline && pending_invite() && (!own || *cancel_deadline < *own)) {
+      return cancel_deadline;
+    }
+    return own;
+  }
+  void on_tick(TimePoint t) {
+    if (invite) invite->on_tick(t);
+    if (other) other->on_tick(t);
+    // §9.1: no final response 64*T1 after our CANCEL: consider the INVITE cancelled.
+    if (cancel_deadline && *cancel_deadline <= t && pending_invite()) abandoned = true;
   }
 
   TransactionLayer& layer;
   Flow target;
   ClientTransactionUser& user;
   bool failed = false;
+  bool abandoned = false;
+  std::optional<TimePoint> cancel_deadline;
   std::optional<InviteClientTransaction> invite;
   std::optional<NonInviteClientTransaction> other;
 };
@@ -238,10 +256,20 @@ Result<TransactionId> TransactionLayer::send_request(Message request, const Flow
                  target.remote.to_string()};
   }
   const TransactionId id = next_id_++;
+  if (entry->other && entry->other->request().method() == "CANCEL") bound_by_cancel(key);
   client_.emplace(key, std::move(entry));
   touch(false, key);
   if (depth_ == 1) schedule();
   return id;
+}
+
+// The INVITE a CANCEL with this key (same branch, §9.1) cancels gives up 64*T1 from now.
+void TransactionLayer::bound_by_cancel(const std::string& cancel_key) {
+  const std::string key = cancel_key.substr(0, cancel_key.rfind('|')) + "|INVITE";
+  auto it = client_.find(key);
+  if (it == client_.end() || !it->second->pending_invite() || it->second->cancel_deadline) return;
+  it->second->cancel_deadline = now() + 64 * timers_.t1;
+  touch(false, key);
 }
 
 // Ends what the touched transactions ended, and queues the deadlines they now have.
@@ -264,6 +292,7 @@ void TransactionLayer::sweep() {
       auto it = client_.find(key);
       if (it == client_.end()) continue;
       if (it->second->terminated()) {
+        ended_.push_back(&it->second->user);
         client_.erase(it);
         continue;
       }
@@ -277,6 +306,17 @@ void TransactionLayer::sweep() {
 // moved its deadline are dropped on the way (the move pushed a fresh entry).
 void TransactionLayer::schedule() {
   sweep();
+  // Users hear of ended transactions only now, outside any transaction's code; what they start
+  // meanwhile is swept in the next round.
+  while (!ended_.empty()) {
+    std::vector<ClientTransactionUser*> ended;
+    ended.swap(ended_);
+    {
+      Nesting nesting(depth_);
+      for (ClientTransactionUser* user : ended) user->on_terminated();
+    }
+    sweep();
+  }
   while (!deadlines_.empty()) {
     const Deadline& top = deadlines_.top();
     std::optional<TimePoint> current;
@@ -325,8 +365,7 @@ void TransactionLayer::tick() {
       } else {
         auto it = client_.find(d.key);
         if (it == client_.end()) continue;
-        if (it->second->invite) it->second->invite->on_tick(t);
-        if (it->second->other) it->second->other->on_tick(t);
+        it->second->on_tick(t);
       }
     }
   }

@@ -45,7 +45,9 @@ class TransactionLayer final : public TransportUser {
   std::optional<TransactionId> invite_for_cancel(const Message& cancel) const;
 
   // Client side: starts a transaction for `request` toward `target` (its top Via must carry an
-  // RFC 3261 branch). `user` must outlive the transaction.
+  // RFC 3261 branch). `user` must outlive the transaction: until its on_terminated(). A CANCEL
+  // sent this way also bounds its INVITE's transaction: without a final response 64*T1 later,
+  // the INVITE transaction is dropped (§9.1) and its user hears only on_terminated().
   Result<TransactionId> send_request(Message request, const Flow& target,
                                      ClientTransactionUser& user);
 
@@ -54,6 +56,7 @@ class TransactionLayer final : public TransportUser {
   bool send_stateless(const Message& message, const Flow& flow) { return send(message, flow); }
 
   size_t size() const { return server_.size() + client_.size(); }
+  size_t client_count() const { return client_.size(); }
 
   // TransportUser
   void on_message(Message message, const Flow& flow) override;
@@ -65,6 +68,7 @@ class TransactionLayer final : public TransportUser {
   void on_request(Message request, const Flow& flow);
   void on_response(const Message& response, const Flow& flow);
   bool send(const Message& message, const Flow& flow);
+  void bound_by_cancel(const std::string& cancel_key);
   // Removes ended transactions and re-arms the timer, but only once the outermost call returns:
   // user callbacks may re-enter the layer while a transaction is still on the stack.
   void settle();
@@ -94,7 +98,8 @@ class TransactionLayer final : public TransportUser {
   std::unordered_map<std::string, std::string> merge_keys_;    // §8.2.2.2 -> key
   std::vector<std::pair<bool, std::string>> touched_;          // (server?, key)
   std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;
-  std::optional<TimePoint> armed_;  // what timer_ waits for
+  std::vector<ClientTransactionUser*> ended_;  // to tell on_terminated() once sweep() is done
+  std::optional<TimePoint> armed_;             // what timer_ waits for
 };
 
 }  // namespace tandem::sip

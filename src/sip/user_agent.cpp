@@ -9,30 +9,6 @@
 
 namespace tandem::sip {
 
-// Forwards one transaction's events while its owner is attached. The transaction layer holds a
-// reference to it for the transaction's whole life, which may outlast the owner.
-struct UserAgent::Proxy final : ClientTransactionUser {
-  explicit Proxy(UserAgent& ua) : ua(ua) {}
-
-  UserAgent& ua;
-  ClientTransactionUser* target = nullptr;
-  std::optional<TimePoint> released;  // real time: the transaction layer runs on SteadyClock
-
-  void send(const Message&) override {}
-  void on_response(const Message& r) override {
-    Guard guard(ua);
-    if (target != nullptr) target->on_response(r);
-  }
-  void on_timeout() override {
-    Guard guard(ua);
-    if (target != nullptr) target->on_timeout();
-  }
-  void on_transport_error() override {
-    Guard guard(ua);
-    if (target != nullptr) target->on_transport_error();
-  }
-};
-
 void UserAgent::Listener::on_request_outside_dialog(UserAgent& ua, const IncomingRequest& request) {
   ua.respond(request, 405);
 }
@@ -41,7 +17,9 @@ UserAgent::UserAgent(boost::asio::io_context& io, UserAgentConfig config, Listen
     : config_(std::move(config)),
       listener_(listener),
       layer_(io, *this, config_.timers),
-      timer_(io) {}
+      timer_(io) {
+  failover_ = std::make_unique<FailoverSender>(sender_);
+}
 
 UserAgent::~UserAgent() {
   // Sessions and requests detach their proxies while the maps still exist.
@@ -84,12 +62,6 @@ void UserAgent::settle() {
   retired_incoming_.clear();
   retired_outgoing_.clear();
   std::erase_if(requests_, [](const auto& r) { return r->done(); });
-  // A transaction lives at most Timer B/F plus 64*T1 in Accepted, plus T4 in Completed.
-  const auto horizon = 128 * config_.timers.t1 + config_.timers.t4 + config_.timers.t2;
-  const TimePoint real_now = SteadyClock::now();
-  std::erase_if(proxies_, [&](const auto& kv) {
-    return kv.second->released && *kv.second->released + horizon < real_now;
-  });
   rearm();
 }
 
@@ -125,23 +97,6 @@ void UserAgent::stamp(Message& request, const Flow& flow) const {
   if (!request.has(HeaderId::kUserAgent) && !config_.user_agent.empty()) {
     request.add(HeaderId::kUserAgent, config_.user_agent);
   }
-}
-
-uint64_t UserAgent::attach(ClientTransactionUser* target) {
-  const uint64_t id = next_proxy_++;
-  auto proxy = std::make_unique<Proxy>(*this);
-  proxy->target = target;
-  proxies_.emplace(id, std::move(proxy));
-  return id;
-}
-
-ClientTransactionUser& UserAgent::attachment(uint64_t id) { return *proxies_.at(id); }
-
-void UserAgent::detach(uint64_t id) {
-  auto it = proxies_.find(id);
-  if (it == proxies_.end()) return;
-  it->second->target = nullptr;
-  it->second->released = SteadyClock::now();
 }
 
 Result<Message> UserAgent::authorize(const Message& request, const Message& challenge) {

@@ -19,6 +19,7 @@
 #include "sip/client_request.hpp"
 #include "sip/dialog_id.hpp"
 #include "sip/digest_auth.hpp"
+#include "sip/failover_sender.hpp"
 #include "sip/next_hop.hpp"
 #include "sip/timer_queue.hpp"
 #include "sip/transaction_layer.hpp"
@@ -49,7 +50,7 @@ struct UserAgentConfig {
   // The clock for the core's timers. With `asio_timers` false the owner calls tick() itself.
   std::function<TimePoint()> now = [] { return SteadyClock::now(); };
   bool asio_timers = true;
-  NextHop next_hop;  // required
+  NextHop next_hop;  // required: the ordered targets of a URI (LiteralNextHop, ResolvingNextHop)
   CredentialsLookup credentials;
   // Our Contact for messages on a flow; default sip:<contact_user>@<flow.local>;transport=<kind>.
   std::function<Uri(const Flow&)> contact;
@@ -130,11 +131,8 @@ class UserAgent final : public TransactionLayer::User {
   bool send_stateless(const Message& message, const Flow& flow);
   // Stamps a new Via for `flow` on `request` (replacing any), adds User-Agent once.
   void stamp(Message& request, const Flow& flow) const;
-  // A proxy that forwards a transaction's events to `target` until detach(); it outlives the
-  // transaction, so `target` may go away first.
-  uint64_t attach(ClientTransactionUser* target);
-  ClientTransactionUser& attachment(uint64_t id);
-  void detach(uint64_t id);
+  // Sends every client request, trying the next hop's targets in turn.
+  FailoverSender& failover() { return *failover_; }
   // A copy of `request` answering the 401/407 `challenge`, or why not (no credentials, rejected).
   Result<Message> authorize(const Message& request, const Message& challenge);
   // Credentials remembered from earlier challenges, added up front.
@@ -150,24 +148,23 @@ class UserAgent final : public TransactionLayer::User {
   void on_stray(const Message& message, const Flow& flow) override;
 
  private:
-  struct Proxy;
-
   void on_cancel(TransactionId id, const Message& cancel);
   void settle();
   void rearm();
 
   UserAgentConfig config_;
   Listener& listener_;
+  // Declared before the layer, so it outlives the transactions it started.
+  std::unique_ptr<FailoverSender> failover_;
   TransactionLayer layer_;
+  TransactionLayerSender sender_{layer_};
   boost::asio::steady_timer timer_;
   TimerQueue timers_;
   int depth_ = 0;
   std::unordered_map<DialogId, std::unique_ptr<InviteSession>, DialogIdHash> sessions_;
   std::map<TransactionId, std::unique_ptr<IncomingInvite>> incoming_;
   std::list<std::unique_ptr<UacInvite>> outgoing_;
-  std::list<std::unique_ptr<ClientRequest>> requests_;  // fire-and-forget
-  std::unordered_map<uint64_t, std::unique_ptr<Proxy>> proxies_;
-  uint64_t next_proxy_ = 1;
+  std::list<std::unique_ptr<ClientRequest>> requests_;       // fire-and-forget
   std::map<std::string, DigestClient, std::less<>> digest_;  // by username
   std::vector<std::unique_ptr<InviteSession>> retired_sessions_;
   std::vector<std::unique_ptr<IncomingInvite>> retired_incoming_;

@@ -1,50 +1,38 @@
 // SIP over WebSocket and secure WebSocket (RFC 7118) on Boost.Beast, the server side browsers
 // connect to: an HTTP upgrade that must offer the `sip` subprotocol (else HTTP 400) and may be
-// refused by a validator (HTTP 401, the future token check); then one SIP message per WebSocket
-// message, text or binary. Ping/pong keep-alives and the idle timeout are WebSocket control
-// frames; a cap on connections per source and on the message size protect the signaling thread.
+// refused by an authorizer (HTTP 401/403 with a short body: the gateway's token check), whose
+// identity then stays with the connection; then one SIP message per WebSocket message, text or
+// binary. Ping/pong keep-alives and the idle timeout are WebSocket control frames; admission,
+// the flood cut-off and the send queue bound are StreamTransport's.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <functional>
 #include <memory>
-#include <optional>
 #include <string>
-#include <unordered_map>
 
-#include "common/clock.hpp"
 #include "common/result.hpp"
-#include "sip/message_parser.hpp"
-#include "sip/rate_limiter.hpp"
+#include "sip/stream_transport.hpp"
 #include "sip/tls_identity.hpp"
-#include "sip/transport.hpp"
+#include "sip/ws_upgrade.hpp"
 
 namespace tandem::sip {
 
-using WsUpgradeRequest = boost::beast::http::request<boost::beast::http::string_body>;
-// Looks at an upgrade request that offers `sip`: an empty optional accepts it, a reason refuses
-// it with HTTP 401 and that reason as the body (say why; never echo the token).
-using WsUpgradeValidator = std::function<std::optional<std::string>(const WsUpgradeRequest&)>;
+struct WsOptions : StreamOptions {
+  // max_message_size of `limits` also caps each WebSocket message (close code 1009). Nothing
+  // received for idle_timeout, not even a pong, closes the connection; with keep-alive pings on,
+  // an idle but live peer is pinged at half that time and stays connected. handshake_timeout
+  // bounds the TLS handshake (WSS), the upgrade request and WebSocket handshake, and the closing
+  // handshake.
+  WsOptions() { idle_timeout = std::chrono::seconds(120); }
 
-struct WsOptions {
-  ParserLimits limits;  // max_message_size also caps each WebSocket message (close code 1009)
-  // Nothing received for this long, not even a pong, closes the connection. With keep-alive
-  // pings on, an idle but live peer is pinged at half this time and stays connected.
-  Duration idle_timeout{std::chrono::seconds(120)};
   bool keepalive_pings = true;
-  // TLS handshake (WSS), upgrade request and WebSocket handshake; also the closing handshake.
-  Duration handshake_timeout{std::chrono::seconds(10)};
-  size_t max_connections_per_source = 64;
-  // Per-source message rate (connection attempts count too); a source beyond it is disconnected.
-  RateLimit rate_limit;
   size_t max_upgrade_request_size = 8192;  // HTTP request line and headers
-  WsUpgradeValidator validate_upgrade;     // empty: accept every `sip` upgrade
+  WsUpgradeValidator validate_upgrade;     // empty: no check (runs before `authorize`)
+  WsUpgradeAuthorizer authorize;           // empty: accept every `sip` upgrade, no identity
 };
 
-class WsTransport final : public Transport {
+class WsTransport final : public StreamTransport {
  public:
   // WS: listens on `local` (port 0 picks a free one). `user` must outlive this.
   static Result<std::unique_ptr<WsTransport>> listen(boost::asio::io_context& io,
@@ -56,31 +44,21 @@ class WsTransport final : public Transport {
                                                             TransportUser& user,
                                                             SslContextPtr server_context,
                                                             const WsOptions& options = {});
-  ~WsTransport() override;
 
-  TransportKind kind() const override { return kind_; }
-  PeerAddress local_address() const override { return local_; }
-  // One WebSocket message on the flow's connection, of the type the peer last sent (text at
-  // first). False when that connection no longer exists.
-  bool send(std::string_view bytes, const Flow& flow) override;
-  // Starts the WebSocket closing handshake (1000, `reason`) after queued messages are written.
+  // send(): one WebSocket message on the flow's connection, of the type the peer last sent (text
+  // at first). Starts the WebSocket closing handshake (1000, `reason`) after queued messages are
+  // written.
   bool close(uint64_t connection_id, std::string_view reason = {});
+  // The identity the authorizer gave the connection; null for an unknown connection or when no
+  // authorizer is set.
+  const WsIdentity* identity(uint64_t connection_id) const;
 
-  struct Stats : TransportStats {
-    uint64_t upgrades_refused = 0;    // HTTP 400/401 or a failed WebSocket handshake
-    uint64_t handshake_failures = 0;  // TLS handshake or upgrade request never completed
-  };
-  const Stats& stats() const { return stats_; }
-  size_t connection_count() const { return connections_.size(); }
-  const RateLimiter& rate_limiter() const { return limiter_; }
+  using Stats = StreamStats;
 
  private:
   class Connection;
   template <typename Stream>
-  class StreamConnection;
-  friend class Connection;
-  template <typename Stream>
-  friend class StreamConnection;
+  class TypedConnection;
 
   WsTransport(TransportKind kind, boost::asio::ip::tcp::acceptor acceptor, TransportUser& user,
               SslContextPtr server_context, const WsOptions& options);
@@ -88,22 +66,11 @@ class WsTransport final : public Transport {
                                                    const PeerAddress& local, TransportUser& user,
                                                    SslContextPtr server_context,
                                                    const WsOptions& options);
-  void accept();
-  void forget(uint64_t id);
-  size_t connections_from(const boost::asio::ip::address& ip) const;
+  std::shared_ptr<StreamConnection> make_accepted(boost::asio::ip::tcp::socket socket,
+                                                  uint64_t id) override;
 
-  TransportKind kind_;
-  boost::asio::ip::tcp::acceptor acceptor_;
-  TransportUser& user_;
   SslContextPtr server_context_;  // null for WS
   WsOptions options_;
-  PeerAddress local_;
-  uint64_t next_id_ = 1;
-  std::unordered_map<uint64_t, std::shared_ptr<Connection>> connections_;
-  Stats stats_;
-  RateLimiter limiter_;
-  // Completion handlers may run after this transport is gone; they check this first.
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace tandem::sip

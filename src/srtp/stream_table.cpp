@@ -8,18 +8,22 @@ Result<StreamTable> StreamTable::create(size_t capacity) {
   if (capacity == 0 || capacity > kMaxCapacity) {
     return Error{"SRTP stream capacity must be between 1 and 1024"};
   }
-  std::unique_ptr<StreamState[]> slots(new (std::nothrow) StreamState[capacity]);
-  if (!slots) return Error{"out of memory for SRTP stream table"};
-  return StreamTable(std::move(slots), capacity);
+  std::unique_ptr<StreamState[]> more;
+  if (capacity > kInlineSlots) {
+    more.reset(new (std::nothrow) StreamState[capacity - kInlineSlots]);
+    if (!more) return Error{"out of memory for SRTP stream table"};
+  }
+  return StreamTable(std::move(more), capacity);
 }
 
 StreamState* StreamTable::find(uint32_t ssrc) noexcept {
-  StreamState& hint = slots_[last_hit_];
+  StreamState& hint = slot(last_hit_);
   if (hint.in_use && hint.ssrc == ssrc) return &hint;
   for (size_t i = 0; i < capacity_; ++i) {
-    if (slots_[i].in_use && slots_[i].ssrc == ssrc) {
+    StreamState& state = slot(i);
+    if (state.in_use && state.ssrc == ssrc) {
       last_hit_ = i;
-      return &slots_[i];
+      return &state;
     }
   }
   return nullptr;
@@ -28,13 +32,14 @@ StreamState* StreamTable::find(uint32_t ssrc) noexcept {
 StreamState* StreamTable::insert(uint32_t ssrc) noexcept {
   if (full()) return nullptr;
   for (size_t i = 0; i < capacity_; ++i) {
-    if (!slots_[i].in_use) {
-      slots_[i] = StreamState{};
-      slots_[i].ssrc = ssrc;
-      slots_[i].in_use = true;
+    StreamState& state = slot(i);
+    if (!state.in_use) {
+      state = StreamState{};
+      state.ssrc = ssrc;
+      state.in_use = true;
       ++size_;
       last_hit_ = i;
-      return &slots_[i];
+      return &state;
     }
   }
   return nullptr;

@@ -1,7 +1,11 @@
 // Fixed-capacity per-SSRC state of one SRTP session, allocated once at session creation so the
-// packet path never allocates. Linear search: sessions carry a handful of SSRCs.
+// packet path never allocates. Linear search: sessions carry a handful of SSRCs. The first
+// kInlineSlots live inside the table (i.e. inside the SrtpSession, inside its owner), the rest
+// on the heap: a media worker with hundreds of sessions meets each session's state cold, and a
+// session's usual one or two streams then cost no cache miss beyond its own object's.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -26,6 +30,7 @@ struct StreamState {
 class StreamTable {
  public:
   static constexpr size_t kMaxCapacity = 1024;
+  static constexpr size_t kInlineSlots = 2;
 
   static Result<StreamTable> create(size_t capacity);
 
@@ -39,10 +44,14 @@ class StreamTable {
   size_t capacity() const noexcept { return capacity_; }
 
  private:
-  StreamTable(std::unique_ptr<StreamState[]> slots, size_t capacity)
-      : slots_(std::move(slots)), capacity_(capacity) {}
+  StreamTable(std::unique_ptr<StreamState[]> more, size_t capacity)
+      : more_(std::move(more)), capacity_(capacity) {}
+  StreamState& slot(size_t i) noexcept {
+    return i < kInlineSlots ? inline_[i] : more_[i - kInlineSlots];
+  }
 
-  std::unique_ptr<StreamState[]> slots_;
+  std::array<StreamState, kInlineSlots> inline_{};
+  std::unique_ptr<StreamState[]> more_;  // capacity - kInlineSlots, or none
   size_t capacity_ = 0;
   size_t size_ = 0;
   size_t last_hit_ = 0;  // consecutive packets mostly share an SSRC

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # CTest driver for the pre-call e2e test. Skips (exit 77) when Chromium, node/npm or network
 # namespaces are missing (and coturn's turnserver for --relay). Installs playwright-core (pinned
 # in package-lock.json) into <node-dir>/node_modules on first use, then runs precall.e2e.js
@@ -8,8 +8,10 @@
 # the veth's own peer: Chromium gathers no IPv6 candidate at all (not even ::1) without an IPv6
 # default route; the peer is in the same namespace and forwards nothing.
 # Usage: run-precall.sh <tandem binary> <web dir> <node dir> <artefact dir> [precall.e2e.js flags]
-set -eu
+set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../interop/lib.sh
+source "$here/../interop/lib.sh"
 tandem=$1 web=$2 node_dir=$3 out=$4
 shift 4
 chromium=${CHROMIUM:-/usr/lib/chromium/chromium}
@@ -17,12 +19,7 @@ if [ ! -x "$chromium" ]; then
   echo "SKIP: Chromium not installed ($chromium); apt-get install chromium"
   exit 77
 fi
-for tool in node npm unshare ip; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "SKIP: $tool not found"
-    exit 77
-  fi
-done
+require_tools node npm unshare ip
 netns=plain
 for arg in "$@"; do
   if [ "$arg" = --relay ]; then netns=relay; fi
@@ -36,13 +33,8 @@ if ! unshare --net true 2>/dev/null; then
   echo "SKIP: cannot create a network namespace (needs root or user namespaces)"
   exit 77
 fi
-if [ ! -f "$node_dir/node_modules/playwright-core/package.json" ]; then
-  mkdir -p "$node_dir"
-  cp "$here/package.json" "$here/package-lock.json" "$node_dir/"
-  (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+npm_ci "$here" "$node_dir"
 mkdir -p "$out"
-export NODE_PATH="$node_dir/node_modules"
 export CHROMIUM="$chromium"
 exec unshare --net sh -c '
   ip link set lo up || exit 1

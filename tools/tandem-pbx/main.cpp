@@ -12,6 +12,7 @@
 #include "common/text.hpp"
 #include "pbx.hpp"
 #include "services.hpp"
+#include "sip/listen_spec.hpp"
 #include "sip/message_builder.hpp"
 #include "sip/tcp_transport.hpp"
 #include "sip/tls_identity.hpp"
@@ -23,42 +24,14 @@ namespace {
 
 using namespace tandem;
 
-struct Listen {
-  sip::TransportKind kind;
-  sip::PeerAddress address;
-};
+using Listen = sip::ListenSpec;
 
 // "udp:127.0.0.1:5070", "tcp:[::1]:5070", "wss:0.0.0.0:8443".
 Result<Listen> parse_listen(const std::string& text) {
-  const size_t colon = text.find(':');
-  const size_t last = text.rfind(':');
-  if (colon == std::string::npos || last == colon) {
-    return Error{"--listen '" + text +
-                 "': expected TRANSPORT:ADDRESS:PORT, e.g. udp:127.0.0.1:5070"};
-  }
-  const std::string transport = text.substr(0, colon);
-  std::string host = text.substr(colon + 1, last - colon - 1);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  boost::system::error_code ec;
-  const auto ip = boost::asio::ip::make_address(host, ec);
-  const auto port = parse_uint(text.substr(last + 1), 65535);
-  if (ec || !port) {
-    return Error{"--listen '" + text + "': bad address or port"};
-  }
-  static constexpr std::pair<std::string_view, sip::TransportKind> kKinds[] = {
-      {"udp", sip::TransportKind::kUdp},
-      {"tcp", sip::TransportKind::kTcp},
-      {"tls", sip::TransportKind::kTls},
-      {"ws", sip::TransportKind::kWs},
-      {"wss", sip::TransportKind::kWss}};
-  for (const auto& [name, kind] : kKinds) {
-    if (transport == name) {
-      return Listen{kind, {ip, static_cast<uint16_t>(*port)}};
-    }
-  }
-  return Error{"--listen '" + text + "': transport must be udp, tcp, tls, ws or wss"};
+  return sip::parse_listen_spec(
+      text, "--listen",
+      {sip::TransportKind::kUdp, sip::TransportKind::kTcp, sip::TransportKind::kTls,
+       sip::TransportKind::kWs, sip::TransportKind::kWss});
 }
 
 Result<std::map<std::string, std::string>> parse_users(const std::vector<std::string>& users) {
@@ -140,28 +113,36 @@ Result<std::unique_ptr<sip::Transport>> open(boost::asio::io_context& io, const 
     }
     tls = *context;
   }
+  // The flood report names the transport: each has its own per-source limiter.
+  sip::RateLimit rate = settings.rate;
+  rate.on_flood = [name = std::string(sip::transport_name(listen.kind))](
+                      const boost::asio::ip::address& source, uint64_t dropped) {
+    std::fprintf(stderr, "tandem-pbx: %s exceeds --max-rate on %s: cut off (%llu dropped before)\n",
+                 source.to_string().c_str(), name.c_str(),
+                 static_cast<unsigned long long>(dropped));
+  };
   switch (listen.kind) {
     case TransportKind::kUdp: {
       auto t = sip::UdpTransport::open(io, listen.address, user);
       if (t) {
-        (*t)->limit_rate(settings.rate);
+        (*t)->limit_rate(rate);
       }
       return erase(std::move(t));
     }
     case TransportKind::kTcp: {
       sip::TcpOptions options;
-      options.rate_limit = settings.rate;
+      options.rate_limit = rate;
       return erase(sip::TcpTransport::listen(io, listen.address, user, options));
     }
     case TransportKind::kTls: {
       sip::TlsOptions options;
-      options.rate_limit = settings.rate;
+      options.rate_limit = rate;
       return erase(sip::TlsTransport::listen(io, listen.address, user, tls, options));
     }
     case TransportKind::kWs:
     case TransportKind::kWss: {
       sip::WsOptions options;
-      options.rate_limit = settings.rate;
+      options.rate_limit = rate;
       return erase(listen.kind == TransportKind::kWs
                        ? sip::WsTransport::listen(io, listen.address, user, options)
                        : sip::WsTransport::listen_secure(io, listen.address, user, tls, options));
@@ -258,10 +239,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   settings.rate.messages_per_second = max_rate;
-  settings.rate.on_flood = [](const boost::asio::ip::address& source, uint64_t dropped) {
-    std::fprintf(stderr, "tandem-pbx: %s exceeds --max-rate: cut off (%llu dropped before)\n",
-                 source.to_string().c_str(), static_cast<unsigned long long>(dropped));
-  };
   sip::DigestServer auth({realm, sip::random_token(32), std::chrono::seconds(300), *algorithms});
   pbx::Registrar registrar(auth, std::move(*passwords));
   boost::asio::io_context io;
@@ -313,5 +290,19 @@ int main(int argc, char** argv) {
   boost::asio::signal_set signals(io, SIGTERM, SIGINT);
   signals.async_wait([&](auto, int) { io.stop(); });
   io.run();
+  // What the stream transports refused and cut off, for operators and the flood test.
+  for (const auto& t : transports) {
+    if (const auto* stream = dynamic_cast<const sip::StreamTransport*>(t.get())) {
+      const sip::StreamStats& s = stream->stats();
+      std::printf(
+          "stats %s: messages_in=%llu connections_refused=%llu flood_disconnects=%llu "
+          "malformed=%llu\n",
+          std::string(sip::transport_name(t->kind())).c_str(),
+          static_cast<unsigned long long>(s.messages_in),
+          static_cast<unsigned long long>(s.connections_refused),
+          static_cast<unsigned long long>(s.flood_disconnects),
+          static_cast<unsigned long long>(s.malformed));
+    }
+  }
   return 0;
 }

@@ -76,17 +76,25 @@ std::optional<TransportKind> kind_of(const sip::Uri& uri) {
   return std::nullopt;
 }
 
-// Swallows what a CANCEL's client transaction reports: the INVITE branch gets the 487.
-struct IgnoreResponses final : sip::ClientTransactionUser {
-  void send(const Message&) override {}
-  void on_response(const Message&) override {}
-  void on_timeout() override {}
-  void on_transport_error() override {}
-};
-
 }  // namespace
 
 struct Proxy::Branch final : sip::ClientTransactionUser {
+  // The user of the branch's CANCEL transaction: its responses do not matter (the INVITE
+  // branch gets the 487), only that it ended.
+  struct CancelUser final : sip::ClientTransactionUser {
+    explicit CancelUser(Branch& branch) : branch(branch) {}
+    void send(const Message&) override {}
+    void on_response(const Message&) override {}
+    void on_timeout() override {}
+    void on_transport_error() override {}
+    // May free the branch: nothing may follow.
+    void on_terminated() override {
+      branch.cancel_live = false;
+      branch.proxy.on_branch_terminated(branch);
+    }
+    Branch& branch;
+  };
+
   Branch(Proxy& proxy, Context& ctx, Message request, const Flow& target)
       : proxy(proxy), ctx(ctx), request(std::move(request)), target(target) {}
 
@@ -94,6 +102,11 @@ struct Proxy::Branch final : sip::ClientTransactionUser {
   void on_response(const Message& r) override { proxy.on_branch_response(*this, r); }
   void on_timeout() override { proxy.on_branch_failure(*this, 408); }
   void on_transport_error() override { proxy.on_branch_failure(*this, 480); }
+  // May free this: nothing may follow.
+  void on_terminated() override {
+    live = false;
+    proxy.on_branch_terminated(*this);
+  }
 
   Proxy& proxy;
   Context& ctx;
@@ -103,7 +116,9 @@ struct Proxy::Branch final : sip::ClientTransactionUser {
   bool provisional = false;
   bool cancel_wanted = false;
   bool cancelled = false;
-  IgnoreResponses cancel_user;
+  bool live = false;         // its client transaction exists
+  bool cancel_live = false;  // its CANCEL's client transaction exists
+  CancelUser cancel_user{*this};
 };
 
 struct Proxy::Context {
@@ -119,11 +134,7 @@ struct Proxy::Context {
 };
 
 Proxy::Proxy(boost::asio::io_context& io, Registrar& registrar, const ProxyOptions& options)
-    : registrar_(registrar),
-      options_(options),
-      // Timer B/F/M/D and a CANCEL sent late all end within 64*T1 plus T4 of the last answer.
-      linger_(64 * options.timers.t1 + options.timers.t4 + std::chrono::seconds(2)),
-      sweep_timer_(io) {
+    : registrar_(registrar), options_(options), sweep_timer_(io) {
   arm_sweep();
 }
 
@@ -292,7 +303,9 @@ void Proxy::fork(Context& ctx, const Flow& target, const sip::Uri& request_uri,
   auto owned = std::make_unique<Branch>(*this, ctx, request, target);
   Branch& b = *owned;
   ctx.branches.push_back(std::move(owned));
-  if (!layer_->send_request(std::move(request), target, b)) {
+  if (layer_->send_request(std::move(request), target, b)) {
+    b.live = true;
+  } else {
     b.final_status = 480;
   }
 }
@@ -379,7 +392,30 @@ void Proxy::send_cancel(Branch& b) {
   }
   cancel.add(HeaderId::kCSeq, std::to_string(b.request.cseq()->number) + " CANCEL");
   cancel.add(HeaderId::kMaxForwards, "70");
-  (void)layer_->send_request(std::move(cancel), b.target, b.cancel_user);
+  b.cancel_live = layer_->send_request(std::move(cancel), b.target, b.cancel_user).ok();
+}
+
+// A branch's transactions ended. One that ended without a final response (a CANCELled INVITE
+// whose callee never answered, §9.1) counts as failed; the context goes once it has answered
+// upstream and none of its transactions can call back any more.
+void Proxy::on_branch_terminated(Branch& branch) {
+  Context& ctx = branch.ctx;
+  if (!branch.live && branch.final_status == 0) {
+    on_branch_failure(branch, 408);
+  }
+  if (!ctx.final_sent || !idle(ctx)) {
+    return;
+  }
+  contexts_.erase(ctx.server_id);  // frees `branch`
+}
+
+bool Proxy::idle(const Context& ctx) {
+  for (const auto& b : ctx.branches) {
+    if (b->live || b->cancel_live) {
+      return false;
+    }
+  }
+  return true;
 }
 
 // Answers upstream once every branch is final; notes when the context may go.
@@ -527,8 +563,9 @@ void Proxy::arm_sweep() {
   });
 }
 
-// Contexts go once their client transactions cannot call back any more; callers whose
-// contacts never answer get 480 after the ring timeout (the proxy's Timer C, §16.8).
+// Callers whose contacts never answer get 480 after the ring timeout (the proxy's Timer C,
+// §16.8). Contexts whose transactions all ended go as those end (on_branch_terminated); the
+// ones that never had a transaction (every branch failed to send) go here.
 void Proxy::sweep() {
   const TimePoint now = SteadyClock::now();
   for (auto it = contexts_.begin(); it != contexts_.end();) {
@@ -538,7 +575,7 @@ void Proxy::sweep() {
       answer(ctx, sip::make_response(ctx.request, 480, "Temporarily Unavailable (no answer)",
                                      sip::random_token(10)));
     }
-    if (ctx.ended && now - *ctx.ended > linger_) {
+    if (ctx.final_sent && idle(ctx)) {
       it = contexts_.erase(it);
     } else {
       ++it;

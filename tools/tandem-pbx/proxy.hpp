@@ -18,7 +18,7 @@
 namespace tandem::pbx {
 
 struct ProxyOptions {
-  sip::TimerConfig timers;  // the transaction layer's, to know how long transactions live
+  sip::TimerConfig timers;  // the transaction layer's
   // No final answer from any contact for this long: cancel them all and answer 480.
   Duration ring_timeout{std::chrono::seconds(60)};
 };
@@ -60,6 +60,8 @@ class Proxy {
   void on_branch_failure(Branch& branch, int status);
   void cancel_branches(Context& ctx);
   void send_cancel(Branch& branch);
+  void on_branch_terminated(Branch& branch);
+  static bool idle(const Context& ctx);  // no client transaction of it exists any more
   void settle(Context& ctx);
   void answer(Context& ctx, sip::Message response);
 
@@ -79,7 +81,6 @@ class Proxy {
 
   Registrar& registrar_;
   ProxyOptions options_;
-  Duration linger_;  // how long an ended context waits for its client transactions to end
   boost::asio::steady_timer sweep_timer_;
   sip::TransactionLayer* layer_ = nullptr;
   sip::Transport* transports_[5] = {};

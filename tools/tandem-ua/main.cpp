@@ -1,8 +1,11 @@
 // tandem-ua: a command-line SIP user agent on Tandem's user agent core. It registers (Digest),
 // places one call, hangs up (or waits for the far end's BYE), un-registers and exits 0 when every
-// step succeeded. Used by the interop tests against SIPp and Kamailio; handy for trying a PBX.
+// step succeeded. Host names are resolved per RFC 3263 (NAPTR, SRV, A/AAAA) and every request
+// fails over to the next target on a transport error, a timeout or a 503. Used by the interop
+// tests against SIPp, Kamailio and dnsmasq; handy for trying a PBX.
 //   tandem-ua --local udp:127.0.0.1:0 --user alice --password pw --domain example.com
 //             --register sip:127.0.0.1:5060 --call sip:bob@127.0.0.1:5080 --hangup-after 2s
+//   tandem-ua --user alice --password pw --register sip:example.com --call sip:bob@example.com
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -12,7 +15,9 @@
 #include <sstream>
 
 #include "common/text.hpp"
-#include "sip/next_hop.hpp"
+#include "sip/dns_resolver.hpp"
+#include "sip/listen_spec.hpp"
+#include "sip/target_next_hop.hpp"
 #include "sip/tcp_transport.hpp"
 #include "sip/tls_identity.hpp"
 #include "sip/tls_transport.hpp"
@@ -41,30 +46,8 @@ Result<Duration> parse_duration(const std::string& text) {
   return Duration(static_cast<int64_t>(value * scale));
 }
 
-struct Local {
-  sip::TransportKind kind;
-  sip::PeerAddress address;
-};
-
-Result<Local> parse_local(const std::string& text) {
-  const size_t colon = text.find(':');
-  const size_t last = text.rfind(':');
-  if (colon == std::string::npos || last == colon) {
-    return Error{"--local '" + text + "': expected udp|tcp|tls:ADDRESS:PORT"};
-  }
-  const std::string kind = text.substr(0, colon);
-  std::string host = text.substr(colon + 1, last - colon - 1);
-  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-  boost::system::error_code ec;
-  const auto ip = boost::asio::ip::make_address(host, ec);
-  const auto port = parse_uint(text.substr(last + 1), 65535);
-  if (ec || !port) return Error{"--local '" + text + "': bad address or port"};
-  const sip::PeerAddress address{ip, static_cast<uint16_t>(*port)};
-  if (kind == "udp") return Local{sip::TransportKind::kUdp, address};
-  if (kind == "tcp") return Local{sip::TransportKind::kTcp, address};
-  if (kind == "tls") return Local{sip::TransportKind::kTls, address};
-  return Error{"--local '" + text + "': transport must be udp, tcp or tls"};
-}
+const std::vector<sip::TransportKind> kLocalKinds{
+    sip::TransportKind::kUdp, sip::TransportKind::kTcp, sip::TransportKind::kTls};
 
 struct Flags {
   std::vector<std::string> locals{"udp:127.0.0.1:0"};
@@ -81,6 +64,7 @@ struct Flags {
   bool expect_bye = false;
   bool answer = false;
   uint32_t t1_ms = 500;
+  std::vector<std::string> dns;
   std::string tls_ca;
   bool tls_insecure = false;
 };
@@ -152,15 +136,31 @@ int run(const Flags& flags) {
     if (!p) return std::fprintf(stderr, "%s\n", p.error().reason.c_str()), 2;
     config.outbound_proxy = *p;
   }
-  // The user agent owns the transaction layer the transports deliver to; the next hop and the
-  // Contact need the transports: both are set once those exist (config is copied in first).
+  // RFC 3263: every URI goes through the resolver (IP literals without DNS); each request tries
+  // the targets in turn. The opener gets the transports once they exist: they deliver to the
+  // user agent's transaction layer, and the user agent is built from this config.
+  sip::DnsOptions dns_options;
+  for (const std::string& text : flags.dns) {
+    auto server = sip::parse_name_server(text);
+    if (!server) return std::fprintf(stderr, "--dns: %s\n", server.error().reason.c_str()), 2;
+    dns_options.servers.push_back(*server);
+  }
+  auto dns = sip::DnsResolver::create(io, dns_options);
+  if (!dns) return std::fprintf(stderr, "dns: %s\n", dns.error().reason.c_str()), 1;
   std::unique_ptr<sip::UdpTransport> udp;
   std::unique_ptr<sip::TcpTransport> tcp;
   std::unique_ptr<sip::TlsTransport> tls;
   std::map<sip::TransportKind, sip::PeerAddress> listening;
-  config.next_hop = [&](const sip::Uri& uri, sip::NextHopDone done) {
-    sip::LiteralNextHop(udp.get(), tcp.get(), tls.get())(uri, std::move(done));
-  };
+  sip::TransportFlowOpener opener;
+  sip::TargetOptions target_options;
+  target_options.transports.clear();
+  for (const std::string& text : flags.locals) {  // the transports we have, in --local order
+    auto local = sip::parse_listen_spec(text, "--local", kLocalKinds);
+    if (!local) return std::fprintf(stderr, "%s\n", local.error().reason.c_str()), 2;
+    target_options.transports.push_back(local->kind);
+  }
+  sip::TargetResolver resolver(io, **dns, target_options);
+  config.next_hop = sip::ResolvingNextHop(resolver, opener);
   config.contact = [&](const sip::Flow& flow) {
     sip::Uri c;
     c.user = flags.user;
@@ -175,19 +175,21 @@ int run(const Flags& flags) {
   sip::UserAgent agent(io, config, script);
 
   for (const std::string& text : flags.locals) {
-    auto local = parse_local(text);
+    auto local = sip::parse_listen_spec(text, "--local", kLocalKinds);
     if (!local) return std::fprintf(stderr, "%s\n", local.error().reason.c_str()), 2;
     if (local->kind == sip::TransportKind::kUdp) {
       auto t = sip::UdpTransport::open(io, local->address, agent.layer());
       if (!t) return std::fprintf(stderr, "%s\n", t.error().reason.c_str()), 1;
       udp = std::move(*t);
       agent.layer().add_transport(*udp);
+      opener.set_udp(udp.get());
       listening[local->kind] = udp->local_address();
     } else if (local->kind == sip::TransportKind::kTcp) {
       auto t = sip::TcpTransport::listen(io, local->address, agent.layer());
       if (!t) return std::fprintf(stderr, "%s\n", t.error().reason.c_str()), 1;
       tcp = std::move(*t);
       agent.layer().add_transport(*tcp);
+      opener.set_tcp(tcp.get());
       listening[local->kind] = tcp->local_address();
     } else {
       auto identity = sip::TlsIdentity::generate("tandem-ua");
@@ -208,6 +210,7 @@ int run(const Flags& flags) {
       if (!t) return std::fprintf(stderr, "%s\n", t.error().reason.c_str()), 1;
       tls = std::move(*t);
       agent.layer().add_transport(*tls);
+      opener.set_tls(tls.get());
       listening[local->kind] = tls->local_address();
     }
     std::printf("listening %s:%s\n", text.substr(0, text.find(':')).c_str(),
@@ -234,7 +237,10 @@ int run(const Flags& flags) {
 
 int main(int argc, char** argv) {
   Flags flags;
-  CLI::App app{"tandem-ua: register, call, hang up, on Tandem's SIP user agent core"};
+  CLI::App app{
+      "tandem-ua: register, call, hang up, on Tandem's SIP user agent core. Host names resolve "
+      "per RFC 3263; each request fails over to the next target on a transport error, a "
+      "timeout or a 503"};
   app.add_option("--local", flags.locals,
                  "TRANSPORT:ADDRESS:PORT to send from and listen on (repeatable; udp, tcp, tls; "
                  "port 0 picks one)");
@@ -242,10 +248,15 @@ int main(int argc, char** argv) {
   app.add_option("--password", flags.password, "Digest password (never printed)");
   app.add_option("--domain", flags.domain, "AOR domain (default: the registrar's host)");
   app.add_option("--register", flags.registrar,
-                 "registrar URI, e.g. sip:127.0.0.1:5060;transport=tcp");
+                 "registrar URI, e.g. sip:example.com or sip:127.0.0.1:5060;transport=tcp");
   app.add_option("--expires", flags.expires, "registration expiry to ask for, seconds");
   app.add_option("--proxy", flags.proxy, "outbound proxy URI (a loose Route on new requests)");
-  app.add_option("--call", flags.call, "URI to INVITE, e.g. sip:bob@127.0.0.1:5080");
+  app.add_option("--call", flags.call,
+                 "URI to INVITE, e.g. sip:bob@example.com or sip:bob@127.0.0.1:5080");
+  app.add_option("--dns", flags.dns,
+                 "name server IP or IP:PORT for RFC 3263 resolution of host names (NAPTR, SRV, "
+                 "A/AAAA; repeatable); default: /etc/resolv.conf")
+      ->allow_extra_args(false);
   app.add_option("--hangup-after", flags.hangup_after, "send BYE this long after the answer");
   app.add_flag("--expect-bye", flags.expect_bye, "wait for the callee's BYE instead");
   app.add_flag("--answer", flags.answer,

@@ -35,7 +35,7 @@ struct Report final : FailoverUser {
   std::optional<int> status;
   std::string from;
   bool done = false;
-  void on_attempt(const Target& t, const Message& request) override {
+  void on_attempt(const Target& t, Message& request, const Flow&) override {
     auto via = request.top_via();
     std::printf("try %d: %s branch=%s\n", ++tries, t.to_string().c_str(),
                 via ? std::string(via->branch()).c_str() : "?");
@@ -72,17 +72,6 @@ Message make_options(const Uri& uri, const PeerAddress& local) {
   return m;
 }
 
-Result<PeerAddress> parse_server(const std::string& text) {
-  auto hp = parse_host_port(text);
-  if (!hp) return hp.error();
-  std::string host = hp->host;
-  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-  boost::system::error_code ec;
-  auto ip = asio::ip::make_address(host, ec);
-  if (ec) return Error{"not an IP address: " + host};
-  return PeerAddress{ip, hp->port.value_or(53)};
-}
-
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -99,7 +88,7 @@ int main(int argc, char** argv) try {
   app.add_option("--repeat", repeat, "resolve N times and count the first targets");
   CLI11_PARSE(app, argc, argv);
 
-  auto server = parse_server(dns_server);
+  auto server = parse_name_server(dns_server);
   auto uri = parse_uri(uri_text);
   if (!server || !uri) {
     std::fprintf(stderr, "bad --dns or --uri\n");
@@ -168,12 +157,12 @@ int main(int argc, char** argv) try {
   layer.add_transport(**udp);
   layer.add_transport(**tcp);
   TransactionLayerSender sender(layer);
-  TransportFlowOpener opener(udp->get(), tcp->get(), nullptr);
-  FailoverSender failover(io, sender, opener, timers);
+  auto opener = std::make_shared<TransportFlowOpener>(udp->get(), tcp->get(), nullptr);
+  FailoverSender failover(sender);
   Report report;
   io.restart();  // resolution may have run the io_context out of work, which stops it
-  auto id =
-      failover.send(make_options(*uri, (*udp)->local_address()), std::move(**targets), report);
+  auto id = failover.send(make_options(*uri, (*udp)->local_address()),
+                          NextHops{std::move(**targets), opener}, report);
   if (!id) {
     std::fprintf(stderr, "%s\n", id.error().reason.c_str());
     return 1;

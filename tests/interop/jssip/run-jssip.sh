@@ -7,19 +7,11 @@
 #   run-jssip.sh <tandem_jssip_responder> <source dir> <node work dir>
 # Exits 77 (skipped) when node, npm or openssl is missing.
 set -euo pipefail
-for tool in node npm openssl; do
-  command -v "$tool" >/dev/null || { echo "SKIP: $tool not found"; exit 77; }
-done
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+require_tools node npm openssl
 responder=$(realpath "$1") src=$(realpath "$2") nodedir=$(realpath -m "$3")
-
-# npm ci into the build tree, only when node_modules is absent or the lock file changed.
-mkdir -p "$nodedir"
-if [[ ! -d "$nodedir/node_modules" ]] || ! cmp -s "$src/package-lock.json" "$nodedir/package-lock.json"; then
-  cp "$src/package.json" "$src/package-lock.json" "$nodedir/"
-  rm -rf "$nodedir/node_modules"
-  (cd "$nodedir" && npm ci --no-audit --no-fund --loglevel=error)
-fi
-export NODE_PATH="$nodedir/node_modules"
+npm_ci "$src" "$nodedir"
 
 work=$(mktemp -d)
 pid=

@@ -8,60 +8,33 @@
 #   run-pbx-sipp.sh <tandem-pbx> <sipp> <scenario dir>
 set -euo pipefail
 pbx=$1 sipp=$2 scenarios=$3
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-cd "$work"
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+enter_workdir
 
-: >pbx.log
-"$pbx" --listen udp:127.0.0.1:0 --listen tcp:127.0.0.1:0 --user 1000:secret1000 \
-  --user 1001:secret1001 --realm tandem.test --max-rate 300 >pbx.log 2>&1 &
-pid=$!
-pids+=("$pid")
+spawn pbx.log "$pbx" --listen udp:127.0.0.1:0 --listen tcp:127.0.0.1:0 --user 1000:secret1000 \
+  --user 1001:secret1001 --realm tandem.test --max-rate 300
+pid=$spawned
 # A clean stop (SIGTERM ends the event loop) lets the sanitizers of an ASan build report.
-stop_pbx() {
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  if grep -E 'Sanitizer|runtime error' pbx.log; then
-    echo "FAIL tandem-pbx reported the errors above"
-    failures=$((failures + 1))
-  fi
-}
-for _ in $(seq 50); do [[ $(grep -c '^listening' pbx.log) -eq 2 ]] && break; sleep 0.1; done
-udp=$(sed -n 's/^listening UDP:127\.0\.0\.1:\([0-9]*\)$/\1/p' pbx.log)
-tcp=$(sed -n 's/^listening TCP:127\.0\.0\.1:\([0-9]*\)$/\1/p' pbx.log)
+stop_pbx() { stop_checked "$pid" pbx.log tandem-pbx; }
+wait_for pbx.log '^listening' 2 || true
+udp=$(listen_port pbx.log UDP:127.0.0.1)
+tcp=$(listen_port pbx.log TCP:127.0.0.1)
 [[ -n "$udp" && -n "$tcp" ]] || { echo "tandem-pbx did not start"; cat pbx.log; exit 1; }
-
-free_port() {  # free for UDP and TCP on 127.0.0.1 (SIPp's -p 0 means 5060, which others may hold)
-  python3 -c 'import socket
-while True:
-    t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", p)); print(p); break
-    except OSError: pass'
-}
 
 # SIPp does not expand keywords in attributes (<recv response>, <pause>): they are written in.
 scenario() {  # scenario label expect pause-ms
   sed -e "s/\[expect\]/$3/" -e "s/\[hold\]/$4/" -e "s/\[linger\]/$4/" "$scenarios/$1.xml" >"$2.xml"
 }
 
-failures=0
 check() {  # label status
   if [[ $2 -eq 0 ]]; then
-    echo "PASS $1"
+    pass "$1"
   else
-    echo "FAIL $1 (exit status $2)"
+    fail "$1 (exit status $2)"
     local base=${1%-callee}
     grep -h -E 'Successful call|Failed call' "$base".out "$base"-uas.out 2>/dev/null || true
     tail -20 "$base".err "$base"-uas.err 2>/dev/null || true
-    failures=$((failures + 1))
   fi
 }
 
@@ -142,11 +115,9 @@ done
 
 # IPv6: a second pbx on [::1] (one listener per transport kind): REGISTER (401, then 200), and
 # an INVITE to an offline user (407, then 480).
-: >pbx6.log
-"$pbx" --listen 'udp:[::1]:0' --user 1000:secret1000 --user 1001:secret1001 >pbx6.log 2>&1 &
-pids+=($!)
-for _ in $(seq 50); do grep -q '^listening' pbx6.log && break; sleep 0.1; done
-udp6=$(sed -n 's/^listening UDP:\[::1\]:\([0-9]*\)$/\1/p' pbx6.log)
+spawn pbx6.log "$pbx" --listen 'udp:[::1]:0' --user 1000:secret1000 --user 1001:secret1001
+wait_for pbx6.log '^listening' || true
+udp6=$(listen_port pbx6.log 'UDP:[::1]')
 scenario register register-v6 200 0
 scenario invite invite-v6 480 0
 status=0
@@ -180,10 +151,9 @@ grep -E '^ +(INVITE|BYE|ACK|200|180) ' lossy.out lossy-uas.out 2>/dev/null || tr
 # Flood: 127.0.0.2 sends OPTIONS at 4000/s (above --max-rate 300) while 127.0.0.1 registers and
 # places 20 calls. The flooder must lose most of its requests, the calls none.
 scenario options-flood flood 200 0
-"$sipp" 127.0.0.1:"$udp" -sf flood.xml -t u1 -i 127.0.0.2 -p "$(free_port)" -r 4000 -m 40000 -l 5000 \
-  -nostdin -timeout 30s >flood.out 2>&1 &
-flood_pid=$!
-pids+=("$flood_pid")
+spawn flood.out "$sipp" 127.0.0.1:"$udp" -sf flood.xml -t u1 -i 127.0.0.2 -p "$(free_port)" -r 4000 \
+  -m 40000 -l 5000 -nostdin -timeout 30s
+flood_pid=$spawned
 sleep 1
 start_callee "flooded" uas-call u1 "$udp" 20 0
 scenario call flooded 200 50
@@ -193,19 +163,15 @@ status=0
   -au 1000 -ap secret1000 >flooded.out 2>&1 || status=$?
 check "flooded" $status
 finish_callee "flooded"
-kill "$flood_pid" 2>/dev/null || true
-wait "$flood_pid" 2>/dev/null || true
+stop "$flood_pid"
 if grep -q '127.0.0.2 exceeds --max-rate' pbx.log; then
-  echo "PASS flood-cut-off ($(grep -c 'exceeds --max-rate' pbx.log) report(s) in the pbx log)"
+  pass "flood-cut-off ($(grep -c 'exceeds --max-rate' pbx.log) report(s) in the pbx log)"
 else
-  echo "FAIL flood-cut-off: the pbx never reported 127.0.0.2"
-  failures=$((failures + 1))
+  fail "flood-cut-off: the pbx never reported 127.0.0.2"
 fi
 if grep -q '127.0.0.1 exceeds' pbx.log; then
-  echo "FAIL the normal traffic from 127.0.0.1 was limited too"
-  failures=$((failures + 1))
+  fail "the normal traffic from 127.0.0.1 was limited too"
 fi
 
 stop_pbx
-[[ $failures -eq 0 ]] && echo "all tandem-pbx SIPp scenarios passed"
-exit $failures
+finish "all tandem-pbx SIPp scenarios passed"

@@ -18,45 +18,21 @@ scenarios=$dir/scenarios
 pcaps=/usr/share/sip-tester
 [[ -x "$sipp" && -r "$pcaps/dtmf_2833_1.pcap" && -r "$pcaps/g711a.pcap" ]] || exit 77
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-cd "$work"
-
-free_port() {  # free for UDP and TCP on 127.0.0.1
-  python3 -c 'import socket
-while True:
-    t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", p)); print(p); break
-    except OSError: pass'
-}
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+enter_workdir
 
 rtp_low=$((30000 + RANDOM % 20000))
 rtp_low=$((rtp_low - rtp_low % 2))
 rtp_high=$(( rtp_low + 199 ))
-"$pbx" --listen udp:127.0.0.1:0 --listen tcp:127.0.0.1:0 --user 1000:secret1000 \
-  --realm tandem.test --rtp-ports "$rtp_low-$rtp_high" >pbx.log 2>&1 &
-pid=$!
-pids+=("$pid")
-for _ in $(seq 100); do grep -q '^services ' pbx.log && break; sleep 0.1; done
-udp=$(sed -n 's/^listening UDP:127\.0\.0\.1:\([0-9]*\)$/\1/p' pbx.log)
-tcp=$(sed -n 's/^listening TCP:127\.0\.0\.1:\([0-9]*\)$/\1/p' pbx.log)
+spawn pbx.log "$pbx" --listen udp:127.0.0.1:0 --listen tcp:127.0.0.1:0 --user 1000:secret1000 \
+  --realm tandem.test --rtp-ports "$rtp_low-$rtp_high"
+pid=$spawned
+wait_for pbx.log '^services ' 1 100 || true
+udp=$(listen_port pbx.log UDP:127.0.0.1)
+tcp=$(listen_port pbx.log TCP:127.0.0.1)
 [[ -n "$udp" && -n "$tcp" ]] && grep -q '^services 600' pbx.log ||
   { echo "tandem-pbx did not start"; cat pbx.log; exit 1; }
-
-failures=0
-check() {  # label description command...
-  local label=$1 what=$2
-  shift 2
-  if "$@"; then echo "PASS $label: $what"; else echo "FAIL $label: $what"; failures=$((failures + 1)); fi
-}
 
 # offer MEDIA-PORT-KEYWORD FORMATS RTPMAPS [DIRECTION]: the SDP body, indented as SIPp wants it.
 offer() {
@@ -89,13 +65,12 @@ sipp_call() {  # label service transport pbx-port media-port sipp-args...
     -nostdin -timeout 30s -timeout_error -trace_err -error_file "$label.err" "$@" \
     >"$label.out" 2>&1 || status=$?
   if [[ $status -ne 0 ]]; then
-    echo "FAIL $label: SIPp exit status $status"
+    fail "$label: SIPp exit status $status"
     grep -h -E 'Successful call|Failed call' "$label.out" || true
     tail -30 "$label.err" 2>/dev/null || true
-    failures=$((failures + 1))
     return 1
   fi
-  echo "PASS $label: SIPp scenario (407, INVITE again, then as the scenario says)"
+  pass "$label: SIPp scenario (407, INVITE again, then as the scenario says)"
 }
 
 in_range() {  # the media port of the answer in --rtp-ports
@@ -113,20 +88,18 @@ for t in u1 t1; do
     'm=audio [0-9]+ RTP/AVP 8 101' "PCAP=$pcaps/g711a.pcap" PLAY_MS=7600 "HOLD_OFFER=$hold_offer"
   capture=""
   if [[ -n "$dumpcap" ]]; then
-    "$dumpcap" -i lo -f "udp dst port $mp" -P -w "$label.pcap" >"$label-cap.log" 2>&1 &
-    cap_pid=$!
-    pids+=("$cap_pid")
-    for _ in $(seq 100); do grep -q '^Capturing on' "$label-cap.log" && break; sleep 0.1; done
-    grep -q '^Capturing on' "$label-cap.log" && capture=yes
+    spawn "$label-cap.log" "$dumpcap" -i lo -f "udp dst port $mp" -P -w "$label.pcap"
+    cap_pid=$spawned
+    wait_for "$label-cap.log" '^Capturing on' 1 100 && capture=yes
   fi
   port=$([[ $t == u1 ]] && echo "$udp" || echo "$tcp")
   if sipp_call "$label" 600 "$t" "$port" "$mp"; then
-    check "$label" "answer's RTP port in --rtp-ports $rtp_low-$rtp_high" in_range
+    verify "$label" "answer's RTP port in --rtp-ports $rtp_low-$rtp_high" in_range
     if [[ -n "$capture" ]]; then
       sleep 0.5
       kill -INT "$cap_pid" 2>/dev/null || true
       wait "$cap_pid" 2>/dev/null || true
-      check "$label" "echo returns SIPp's RTP: $(python3 "$dir/rtp_check.py" echo "$pcaps/g711a.pcap" "$label.pcap" "$mp" | tail -1)" \
+      verify "$label" "echo returns SIPp's RTP: $(python3 "$dir/rtp_check.py" echo "$pcaps/g711a.pcap" "$label.pcap" "$mp" | tail -1)" \
         python3 "$dir/rtp_check.py" echo "$pcaps/g711a.pcap" "$label.pcap" "$mp"
     else
       echo "SKIP $label: no capture on lo (dumpcap missing or not allowed): echo not compared"
@@ -157,35 +130,30 @@ for codec in PCMU PCMA opus; do
   rec=$(free_port)
   build tone "$label" "$(offer "$rec" "$formats" "$rtpmap")" "m=audio [0-9]+ RTP/AVP $formats" \
     HOLD_MS=3000 "FORMATS=$formats"
-  python3 "$dir/rtp_check.py" tone "$rec" "$codec" 4 >"$label-rec.log" 2>&1 &
-  rec_pid=$!
-  pids+=("$rec_pid")
-  for _ in $(seq 50); do grep -q listening "$label-rec.log" && break; sleep 0.1; done
+  spawn "$label-rec.log" python3 "$dir/rtp_check.py" tone "$rec" "$codec" 4
+  rec_pid=$spawned
+  wait_for "$label-rec.log" listening || true
   sipp_call "$label" 601 u1 "$udp" "$(free_port)" || true
   status=0
   wait "$rec_pid" || status=$?
-  check "$label" "1000 Hz tone: $(tail -1 "$label-rec.log")" test $status -eq 0
+  verify "$label" "1000 Hz tone: $(tail -1 "$label-rec.log")" test $status -eq 0
 done
 
-kill "$pid" 2>/dev/null || true
-wait "$pid" 2>/dev/null || true
+stop "$pid"
 
 # --no-services: the numbers are ordinary (unknown) users again.
-"$pbx" --listen udp:127.0.0.1:0 --user 1000:secret1000 --realm tandem.test --no-services \
-  >pbx-off.log 2>&1 &
-off=$!
-pids+=("$off")
-for _ in $(seq 100); do grep -q '^listening' pbx-off.log && break; sleep 0.1; done
-off_port=$(sed -n 's/^listening UDP:127\.0\.0\.1:\([0-9]*\)$/\1/p' pbx-off.log)
+spawn pbx-off.log "$pbx" --listen udp:127.0.0.1:0 --user 1000:secret1000 --realm tandem.test \
+  --no-services
+off=$spawned
+wait_for pbx-off.log '^listening' 1 100 || true
+off_port=$(listen_port pbx-off.log UDP:127.0.0.1)
 build not-found off "$(offer '[media_port]' 0 'a=rtpmap:0 PCMU/8000')" ''
 sipp_call off 600 u1 "$off_port" "$(free_port)" || true
-check off "no services line in the log" bash -c "! grep -q '^services' pbx-off.log"
-kill "$off" 2>/dev/null || true
-wait "$off" 2>/dev/null || true
+verify off "no services line in the log" bash -c "! grep -q '^services' pbx-off.log"
+stop "$off"
 
 echo "--- tandem-pbx log"
 cat pbx.log
-check pbx "no sanitizer report" bash -c "! grep -E 'Sanitizer|runtime error' pbx.log pbx-off.log"
-check pbx "602 logged the digits" grep -q 'sends MESSAGE "DTMF 1 2 # 9"' pbx.log
-[[ $failures -eq 0 ]] && echo "all service SIPp cases passed"
-exit "$failures"
+verify pbx "no sanitizer report" sanitizer_clean pbx.log pbx-off.log
+verify pbx "602 logged the digits" grep -q 'sends MESSAGE "DTMF 1 2 # 9"' pbx.log
+finish "all service SIPp cases passed"

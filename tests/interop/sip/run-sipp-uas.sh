@@ -9,27 +9,23 @@
 #   run-sipp-uas.sh <tandem-ua> <sipp> <scenario dir>
 set -uo pipefail
 ua=$1 sipp=$2 scenarios=$3
-work=$(mktemp -d)
-sipp_pid=
-trap '[[ -n "$sipp_pid" ]] && kill "$sipp_pid" 2>/dev/null; rm -rf "$work"' EXIT
-cd "$work"
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+enter_workdir
 
-free_port() {  # a currently free port for both UDP and TCP on 127.0.0.1
-  python3 - <<'PY'
-import socket
-while True:
-    t = socket.socket(); t.bind(("127.0.0.1", 0)); port = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", port)); print(port); break
-    except OSError:
-        pass
-    finally:
-        u.close(); t.close()
-PY
+# verdict NAME TRANSPORT UA_EXIT EXPECTED_UA_EXIT SIPP_EXIT [LINE_MISSING]: PASS when
+# tandem-ua exited as expected, SIPp with 0 (and the expected line was there); else FAIL with logs.
+verdict() {
+  local name=$1 transport=$2 ua_rc=$3 expected=$4 sipp_rc=$5 line_rc=${6:-0}
+  if [[ $ua_rc -eq $expected && $sipp_rc -eq 0 && $line_rc -eq 0 ]]; then
+    pass "$name over $transport"
+  else
+    fail "$name over $transport (tandem-ua exit $ua_rc, expected $expected; sipp exit $sipp_rc)"
+    cat "$name-$transport.ua"
+    tail -20 "$name-$transport.err" 2>/dev/null
+  fi
 }
 
-failures=0
 # check NAME SCENARIO TRANSPORT EXPECTED_UA_EXIT UA_ARGS... ("UAS" in UA_ARGS becomes host:port)
 check() {
   local name=$1 scenario=$2 transport=$3 expected=$4
@@ -37,10 +33,10 @@ check() {
   local port; port=$(free_port)
   local sipp_t=u1 local_spec=udp:127.0.0.1:0 uri="127.0.0.1:$port"
   if [[ $transport == tcp ]]; then sipp_t=t1 local_spec=tcp:127.0.0.1:0 uri="127.0.0.1:$port;transport=tcp"; fi
-  "$sipp" -sf "$scenarios/$scenario.xml" -i 127.0.0.1 -p "$port" -t "$sipp_t" -m 1 -nostdin \
-      -timeout 20s -timeout_error -trace_err -error_file "$name-$transport.err" \
-      >"$name-$transport.sipp" 2>&1 &
-  sipp_pid=$!
+  spawn "$name-$transport.sipp" "$sipp" -sf "$scenarios/$scenario.xml" -i 127.0.0.1 -p "$port" \
+      -t "$sipp_t" -m 1 -nostdin -timeout 20s -timeout_error -trace_err \
+      -error_file "$name-$transport.err"
+  local sipp_pid=$spawned
   sleep 0.3
   local args=()
   for a in "$@"; do args+=("${a//UAS/$uri}"); done
@@ -48,15 +44,7 @@ check() {
   local ua_rc=$?
   wait "$sipp_pid"
   local sipp_rc=$?
-  sipp_pid=
-  if [[ $ua_rc -eq $expected && $sipp_rc -eq 0 ]]; then
-    echo "PASS $name over $transport"
-  else
-    echo "FAIL $name over $transport (tandem-ua exit $ua_rc, expected $expected; sipp exit $sipp_rc)"
-    cat "$name-$transport.ua"
-    tail -20 "$name-$transport.err" 2>/dev/null
-    failures=$((failures + 1))
-  fi
+  verdict "$name" "$transport" "$ua_rc" "$expected" "$sipp_rc"
 }
 
 for t in udp tcp; do
@@ -74,29 +62,21 @@ check_answer() {
   shift 5
   local sipp_t=u1
   [[ $transport == tcp ]] && sipp_t=t1
-  "$ua" --local "$transport:127.0.0.1:0" --user bob --answer --timeout 15s "$@" \
-      >"$name-$transport.ua" 2>&1 &
-  local ua_pid=$!
-  local port=
-  for _ in $(seq 50); do
-    port=$(sed -n 's/^listening [a-z]*:127\.0\.0\.1:\([0-9]*\)$/\1/p' "$name-$transport.ua")
-    [[ -n "$port" ]] && break
-    sleep 0.1
-  done
+  spawn "$name-$transport.ua" "$ua" --local "$transport:127.0.0.1:0" --user bob --answer \
+      --timeout 15s "$@"
+  local ua_pid=$spawned
+  wait_for "$name-$transport.ua" '^listening'
+  local port
+  port=$(listen_port "$name-$transport.ua" "$transport:127.0.0.1")
   "$sipp" 127.0.0.1:"$port" -sf "$scenarios/$scenario.xml" -t "$sipp_t" -i 127.0.0.1 -p 0 -m 1 \
       -nostdin -timeout 15s -timeout_error -trace_err -error_file "$name-$transport.err" \
       -trace_msg -message_file "$name-$transport.msg" >"$name-$transport.sipp" 2>&1
   local sipp_rc=$?
   wait "$ua_pid"
   local ua_rc=$?
-  if [[ $ua_rc -eq $expected && $sipp_rc -eq 0 ]] && grep -q "^$line\$" "$name-$transport.ua"; then
-    echo "PASS $name over $transport"
-  else
-    echo "FAIL $name over $transport (tandem-ua exit $ua_rc, expected $expected; sipp exit $sipp_rc)"
-    cat "$name-$transport.ua"
-    tail -20 "$name-$transport.err" 2>/dev/null
-    failures=$((failures + 1))
-  fi
+  local line_rc=0
+  grep -q "^$line\$" "$name-$transport.ua" || line_rc=1
+  verdict "$name" "$transport" "$ua_rc" "$expected" "$sipp_rc" "$line_rc"
 }
 
 for t in udp tcp; do
@@ -106,9 +86,7 @@ done
 check_answer no-ack uac_no_ack udp 1 "call ended: no ACK" --t1 50
 oks=$(grep -c '^SIP/2.0 200 OK' no-ack-udp.msg)  # received copies of our 200 + SIPp's 200 to BYE
 if [[ $oks -lt 5 ]]; then
-  echo "FAIL no-ack: expected our 200 retransmitted at least 3 times, saw $((oks - 1)) copies"
-  failures=$((failures + 1))
+  fail "no-ack: expected our 200 retransmitted at least 3 times, saw $((oks - 1)) copies"
 fi
 
-[[ $failures -eq 0 ]] && echo "all SIPp scenarios against tandem-ua passed"
-exit $failures
+finish "all SIPp scenarios against tandem-ua passed"

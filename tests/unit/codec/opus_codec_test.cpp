@@ -10,7 +10,7 @@
 
 #include "codec/tone_analyzer.hpp"
 #include "codec/tone_generator.hpp"
-#include "malloc_counter.hpp"
+#include "support/allocation_counter.hpp"
 
 namespace tandem::codec {
 namespace {
@@ -129,7 +129,7 @@ TEST(OpusCodec, RejectsBadConfigAndInput) {
 }
 
 TEST(OpusCodec, FramePathAllocatesNothing) {
-  if (!test::malloc_counting_available()) GTEST_SKIP() << "malloc hook unavailable under ASan";
+  if (!test::malloc_counting_available()) GTEST_SKIP() << "no malloc hook";
   OpusEncoderConfig config;
   auto encoder = OpusAudioEncoder::create(config);
   auto decoder = OpusAudioDecoder::create(48000);

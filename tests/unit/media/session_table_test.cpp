@@ -86,5 +86,46 @@ TEST(SessionTable, TcpAndUdpFromTheSameAddressAreDifferentPaths) {
   EXPECT_EQ(t.find_by_path(udp), 1u);
 }
 
+// A worker's worth of addresses (the open-addressing table grows, probe runs collide and wrap),
+// then removals by session and by address, each checked against what should remain.
+TEST(SessionTable, ManyPathsSurviveGrowthAndRemovals) {
+  SessionTable t;
+  constexpr uint32_t kSessions = 300;
+  const auto path = [](uint32_t session, uint32_t k) {
+    const std::array<uint8_t, 4> addr{10, static_cast<uint8_t>(k),
+                                      static_cast<uint8_t>(session >> 8),
+                                      static_cast<uint8_t>(session)};
+    return ice::Endpoint::ipv4(addr, static_cast<uint16_t>(40000 + session % 7));
+  };
+  for (uint32_t s = 1; s <= kSessions; ++s) {
+    for (uint32_t k = 0; k < 3; ++k) t.add_path(path(s, k), s);
+  }
+  ASSERT_EQ(t.path_count(), 3 * kSessions);
+  for (uint32_t s = 1; s <= kSessions; s += 2) t.remove_session(s);  // odd sessions go
+  for (uint32_t s = 2; s <= kSessions; s += 4) t.remove_path(path(s, 1));
+  t.remove_path(path(1, 0));  // already gone: nothing happens
+  size_t expected = 0;
+  for (uint32_t s = 1; s <= kSessions; ++s) {
+    for (uint32_t k = 0; k < 3; ++k) {
+      const bool present = s % 2 == 0 && !(s % 4 == 2 && k == 1);
+      expected += present ? 1 : 0;
+      if (present) {
+        EXPECT_EQ(t.find_by_path(path(s, k)), s) << s << "/" << k;
+      } else {
+        EXPECT_FALSE(t.find_by_path(path(s, k))) << s << "/" << k;
+      }
+    }
+  }
+  EXPECT_EQ(t.path_count(), expected);
+}
+
+TEST(SessionTable, EmptyTableFindsNothing) {
+  SessionTable t;
+  EXPECT_FALSE(t.find_by_path(v4(1, 1)));
+  t.remove_path(v4(1, 1));
+  t.remove_session(1);
+  EXPECT_EQ(t.path_count(), 0u);
+}
+
 }  // namespace
 }  // namespace tandem::media

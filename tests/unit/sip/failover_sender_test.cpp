@@ -1,6 +1,5 @@
 // RFC 3263 §4.3 failover, driven by hand: a stand-in transaction layer records each try and the
-// test plays the transaction's outcome (response, timeout, transport error). No clock is read:
-// the retirement of finished tries runs on a fake time.
+// test plays the transaction's outcome (response, timeout, transport error, termination).
 #include "sip/failover_sender.hpp"
 
 #include <gtest/gtest.h>
@@ -26,7 +25,7 @@ Target target(TransportKind kind, const std::string& ip, uint16_t port) {
 struct FakeOpener final : FlowOpener {
   std::map<uint16_t, Error> refuse;  // by target port: connection refused
   std::vector<std::string> opened;
-  void open(const Target& t, std::function<void(Result<Flow>)> done) override {
+  void open(const Target& t, FlowDone done) override {
     opened.push_back(t.to_string());
     if (auto it = refuse.find(t.address.port); it != refuse.end()) return done(it->second);
     done(Flow{t.transport,
@@ -58,7 +57,7 @@ struct FakeLayer final : RequestSender {
 
 struct Outcome final : FailoverUser {
   std::vector<std::string> events;
-  void on_attempt(const Target& t, const Message&) override {
+  void on_attempt(const Target& t, Message&, const Flow&) override {
     events.push_back("try " + t.to_string());
   }
   void on_response(const Message& r, const Target& t) override {
@@ -75,15 +74,17 @@ struct Fixture {
   asio::io_context io;
   FakeOpener opener;
   FakeLayer layer;
-  TimePoint now{};
-  FailoverSender sender{io, layer, opener, TimerConfig{}, [this] { return now; }};
+  FailoverSender sender{layer};
   Outcome out;
   std::vector<Target> targets = {target(TransportKind::kTcp, "192.0.2.1", 5060),
                                  target(TransportKind::kUdp, "192.0.2.2", 5062),
                                  target(TransportKind::kUdp, "192.0.2.3", 5063)};
 
-  FailoverId start() {
-    auto id = sender.send(test::request("OPTIONS"), targets, out);
+  NextHops hops() {
+    return NextHops{targets, std::shared_ptr<FlowOpener>(std::shared_ptr<void>(), &opener)};
+  }
+  FailoverId start(const char* method = "OPTIONS") {
+    auto id = sender.send(test::request(method), hops(), out);
     EXPECT_TRUE(id);
     io.poll();
     io.restart();
@@ -217,7 +218,7 @@ TEST(FailoverSender, LateEventsFromAbandonedTriesAreIgnored) {
   EXPECT_EQ(f.sender.lingering(), 1u);
 }
 
-TEST(FailoverSender, CancelStopsCallbacksAndRetiredTriesAreFreedAfterTheirTimers) {
+TEST(FailoverSender, CancelStopsCallbacksAndRetiredTriesAreFreedWhenTheirTransactionEnds) {
   Fixture f;
   const FailoverId id = f.start();
   ClientTransactionUser& first = f.last();
@@ -227,9 +228,65 @@ TEST(FailoverSender, CancelStopsCallbacksAndRetiredTriesAreFreedAfterTheirTimers
   EXPECT_EQ(f.out.events.size(), 1u);  // only the "try"
   EXPECT_EQ(f.sender.active(), 0u);
   EXPECT_EQ(f.sender.lingering(), 1u);
-  // 64*T1 + Timer D + T4 later, no transaction can refer to it any more.
-  f.now += 32s + 32s + 5s;
-  f.sender.cancel(id);  // any call sweeps
+  // Freed as soon as its transaction says it is gone, not after a worst-case 69 s.
+  first.on_terminated();
+  EXPECT_EQ(f.sender.lingering(), 0u);
+}
+
+TEST(FailoverSender, EveryTryIsFreedOnceItsTransactionTerminates) {
+  Fixture f;
+  f.start();
+  f.last().on_response(test::response_to(f.layer.sent[0].request, 503));
+  f.last().on_timeout();
+  f.last().on_response(test::response_to(f.layer.sent[2].request, 200));
+  EXPECT_EQ(f.sender.active(), 0u);
+  EXPECT_EQ(f.sender.lingering(), 3u);
+  for (const Sent& s : f.layer.sent) s.user->on_terminated();
+  EXPECT_EQ(f.sender.lingering(), 0u);
+}
+
+TEST(FailoverSender, InviteIsNotFailedOverOnceATargetHasTheCall) {
+  Fixture f;
+  f.start("INVITE");
+  f.last().on_response(test::response_to(f.layer.sent[0].request, 100));
+  f.last().on_response(test::response_to(f.layer.sent[0].request, 503));
+  ASSERT_EQ(f.layer.sent.size(), 2u);  // a 100 is hop-by-hop: still failed over
+  f.last().on_response(test::response_to(f.layer.sent[1].request, 180));
+  f.last().on_response(test::response_to(f.layer.sent[1].request, 503));
+  EXPECT_EQ(f.layer.sent.size(), 2u);  // the ringing target's 503 is final
+  EXPECT_EQ(f.out.events.back(), "503 from 192.0.2.2:5062");
+
+  Fixture g;  // the same after a 183, for a timeout
+  g.start("INVITE");
+  g.last().on_response(test::response_to(g.layer.sent[0].request, 183));
+  g.last().on_timeout();
+  EXPECT_EQ(g.layer.sent.size(), 1u);
+  EXPECT_EQ(g.out.events.back(), "timeout");
+}
+
+TEST(FailoverSender, AnsweredInviteHearsLater2xxUntilItsTransactionEnds) {
+  Fixture f;
+  f.start("INVITE");
+  Message ok = test::response_to(f.layer.sent[0].request, 200);
+  f.last().on_response(ok);
+  EXPECT_EQ(f.sender.active(), 1u);
+  f.last().on_response(ok);  // a retransmission or another fork's 2xx
+  EXPECT_EQ(f.out.events,
+            (std::vector<std::string>{"try TCP 192.0.2.1:5060 (h.example.com)",
+                                      "200 from 192.0.2.1:5060", "200 from 192.0.2.1:5060"}));
+  f.last().on_terminated();  // Timer M: silently over
+  EXPECT_EQ(f.sender.active(), 0u);
+  EXPECT_EQ(f.sender.lingering(), 0u);
+  EXPECT_EQ(f.out.events.size(), 3u);
+}
+
+TEST(FailoverSender, TransactionEndingWithoutAnOutcomeIsATimeout) {
+  Fixture f;  // a CANCELled INVITE whose 487 never came (the layer drops it after 64*T1)
+  f.start("INVITE");
+  f.last().on_response(test::response_to(f.layer.sent[0].request, 180));
+  f.last().on_terminated();
+  EXPECT_EQ(f.out.events.back(), "timeout");
+  EXPECT_EQ(f.sender.active(), 0u);
   EXPECT_EQ(f.sender.lingering(), 0u);
 }
 
@@ -238,7 +295,8 @@ TEST(FailoverSender, RefusesRequestsItCannotSend) {
   EXPECT_FALSE(f.sender.send(test::request("OPTIONS"), {}, f.out));
   Message no_via = test::request("OPTIONS");
   no_via.remove(HeaderId::kVia);
-  EXPECT_FALSE(f.sender.send(no_via, f.targets, f.out));
+  EXPECT_FALSE(f.sender.send(no_via, f.hops(), f.out));
+  EXPECT_FALSE(f.sender.send(test::request("OPTIONS"), NextHops{f.targets, nullptr}, f.out));
 }
 
 // --- TransportFlowOpener over real loopback sockets ---

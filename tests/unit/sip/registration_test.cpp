@@ -138,6 +138,23 @@ TEST_F(DigestRetryTest, Register401Md5RetriedThenRefreshedAndRemoved) {
   EXPECT_EQ(states, expected);
 }
 
+// A refused un-REGISTER is reported (the caller is leaving: no retry), never left pending.
+TEST_F(DigestRetryTest, FailedUnregisterIsReportedAndNotRetried) {
+  auto reg = registration(3600);
+  reg->start();
+  reply(ok(received(), 3600));
+  ASSERT_EQ(reg->state(), RegistrationState::kRegistered);
+  reg->stop();
+  reply(make_response(received(), 500, {}, "registrar"));
+  EXPECT_EQ(reg->state(), RegistrationState::kFailed);
+  EXPECT_EQ(states.back(), std::make_pair(RegistrationState::kFailed, 500));
+  clock.advance(std::chrono::hours(2));
+  alice.ua().tick();
+  net.pump();
+  EXPECT_TRUE(net.take().empty());
+  EXPECT_EQ(alice.ua().pending_timers(), 0u);
+}
+
 TEST_F(DigestRetryTest, StaleNonceIsAnsweredWithoutGivingUp) {
   Challenger challenger({DigestAlgorithm::kSha256, DigestAlgorithm::kMd5});
   auto reg = registration();

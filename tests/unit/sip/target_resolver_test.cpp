@@ -398,7 +398,7 @@ TEST(TargetResolver, DestroyedResolverNeverCallsBack) {
 struct RefusingOpener final : FlowOpener {
   std::vector<uint16_t> refused_ports;
   std::vector<std::string> opened;
-  void open(const Target& t, std::function<void(Result<Flow>)> done) override {
+  void open(const Target& t, FlowDone done) override {
     opened.push_back(t.to_string());
     if (std::find(refused_ports.begin(), refused_ports.end(), t.address.port) !=
         refused_ports.end()) {
@@ -409,7 +409,7 @@ struct RefusingOpener final : FlowOpener {
   std::optional<PeerAddress> local_address(TransportKind) const override { return {}; }
 };
 
-TEST(ResolvingNextHop, SkipsTargetsThatCannotBeReached) {
+TEST(ResolvingNextHop, ListsTargetsInOrderAndOpenFirstSkipsUnreachableOnes) {
   Fixture f;
   f.dns.srvs["_sip._tcp.example.com"] = {{10, 1, 5070, "one.example.com"},
                                          {20, 1, 5071, "two.example.com"}};
@@ -420,9 +420,22 @@ TEST(ResolvingNextHop, SkipsTargetsThatCannotBeReached) {
   RefusingOpener opener;
   opener.refused_ports = {5070};
   NextHop next_hop = ResolvingNextHop(resolver, opener);
-  std::optional<Result<Flow>> flow;
+  // The core gets every target in order, with the opener that reaches them.
+  std::optional<Result<NextHops>> hops;
   next_hop(uri("sip:example.com;transport=tcp"),
-           [&](Result<Flow> r) { flow.emplace(std::move(r)); });
+           [&](Result<NextHops> r) { hops.emplace(std::move(r)); });
+  f.io.run();
+  f.io.restart();
+  ASSERT_TRUE(hops && *hops);
+  ASSERT_EQ((*hops)->targets.size(), 2u);
+  EXPECT_EQ((*hops)->targets[0].to_string(), "TCP 192.0.2.1:5070 (one.example.com)");
+  EXPECT_EQ((*hops)->targets[1].to_string(), "TCP 192.0.2.2:5071 (two.example.com)");
+  EXPECT_EQ((*hops)->opener.get(), &opener);
+  EXPECT_TRUE(opener.opened.empty());  // resolving opens nothing
+
+  std::optional<Result<Flow>> flow;
+  open_first(next_hop, uri("sip:example.com;transport=tcp"),
+             [&](Result<Flow> r) { flow.emplace(std::move(r)); });
   f.io.run();
   ASSERT_TRUE(flow && *flow);
   EXPECT_EQ((*flow)->remote.to_string(), "192.0.2.2:5071");
@@ -431,8 +444,8 @@ TEST(ResolvingNextHop, SkipsTargetsThatCannotBeReached) {
   opener.refused_ports = {5070, 5071};
   flow.reset();
   f.io.restart();
-  next_hop(uri("sip:example.com;transport=tcp"),
-           [&](Result<Flow> r) { flow.emplace(std::move(r)); });
+  open_first(next_hop, uri("sip:example.com;transport=tcp"),
+             [&](Result<Flow> r) { flow.emplace(std::move(r)); });
   f.io.run();
   ASSERT_TRUE(flow);
   ASSERT_FALSE(*flow);
@@ -441,11 +454,33 @@ TEST(ResolvingNextHop, SkipsTargetsThatCannotBeReached) {
 
   flow.reset();
   f.io.restart();
-  next_hop(uri("sip:nowhere.example.com"), [&](Result<Flow> r) { flow.emplace(std::move(r)); });
+  open_first(next_hop, uri("sip:nowhere.example.com"),
+             [&](Result<Flow> r) { flow.emplace(std::move(r)); });
   f.io.run();
   ASSERT_TRUE(flow);
   ASSERT_FALSE(*flow);
   EXPECT_EQ(flow->error().status, kDnsNxDomain);
+}
+
+// IP literals take the same rules as the resolver's numeric case, without any DNS.
+TEST(LiteralNextHop, NumericHostsOnly) {
+  LiteralNextHop literal(nullptr, nullptr, nullptr);
+  auto first = [&](const char* text) -> Result<std::string> {
+    std::optional<Result<NextHops>> hops;
+    literal(uri(text), [&](Result<NextHops> r) { hops.emplace(std::move(r)); });
+    if (!hops) return Error{"no answer"};
+    if (!*hops) return hops->error();
+    EXPECT_EQ((*hops)->targets.size(), 1u);
+    EXPECT_NE((*hops)->opener, nullptr);
+    return (*hops)->targets.front().to_string();
+  };
+  EXPECT_EQ(*first("sip:192.0.2.1"), "UDP 192.0.2.1:5060");
+  EXPECT_EQ(*first("sip:bob@192.0.2.1:5070;transport=tcp"), "TCP 192.0.2.1:5070");
+  EXPECT_EQ(*first("sips:192.0.2.1"), "TLS 192.0.2.1:5061");
+  EXPECT_EQ(*first("sip:[2001:db8::1]:5080"), "UDP [2001:db8::1]:5080");
+  EXPECT_EQ(*first("sip:h.example.com;maddr=192.0.2.9"), "UDP 192.0.2.9:5060");
+  EXPECT_FALSE(first("sip:h.example.com"));
+  EXPECT_FALSE(first("sips:192.0.2.1;transport=udp"));
 }
 
 }  // namespace

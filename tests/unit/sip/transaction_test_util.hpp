@@ -11,7 +11,8 @@
 namespace tandem::sip::test {
 
 inline Message request(const std::string& method, const std::string& branch = "z9hG4bKabc") {
-  auto m = parse_message(crlf(method + " sip:bob@biloxi.example.com SIP/2.0\n"
+  auto m = parse_message(crlf(method +
+                              " sip:bob@biloxi.example.com SIP/2.0\n"
                               "Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=" +
                               branch +
                               "\n"

@@ -95,13 +95,37 @@ class LoopTransport final : public Transport {
   PeerAddress local_;
 };
 
-// Next hops for IP-literal URIs on the loop network.
-inline NextHop loop_next_hop(PeerAddress local) {
-  return [local](const Uri& uri, NextHopDone done) {
-    boost::system::error_code ec;
-    auto ip = boost::asio::ip::make_address(uri.host, ec);
-    if (ec) return done(Error{"not an IP literal"});
-    done(Flow{TransportKind::kTcp, {ip, uri.port.value_or(5060)}, local, 1});
+// Flows on the loop network: every target is reached "over TCP" from `local`.
+struct LoopOpener final : FlowOpener {
+  explicit LoopOpener(PeerAddress local) : local(local) {}
+  void open(const Target& t, FlowDone done) override {
+    done(Flow{TransportKind::kTcp, t.address, local, 1});
+  }
+  std::optional<PeerAddress> local_address(TransportKind) const override { return local; }
+  PeerAddress local;
+};
+
+// Next hops on the loop network: IP-literal URIs through the real target rules, and host names
+// from `names` (name -> ordered addresses), so tests can fail over without DNS.
+using LoopNames = std::map<std::string, std::vector<PeerAddress>>;
+inline NextHop loop_next_hop(PeerAddress local, std::shared_ptr<LoopNames> names = {}) {
+  auto opener = std::make_shared<LoopOpener>(local);
+  return [opener, names](const Uri& uri, NextHopDone done) {
+    if (names) {
+      if (auto it = names->find(uri.host); it != names->end()) {
+        NextHops hops{{}, opener};
+        for (const PeerAddress& a : it->second) {
+          hops.targets.push_back(Target{TransportKind::kTcp, a, uri.host, uri.host});
+        }
+        return done(std::move(hops));
+      }
+    }
+    auto plan = plan_targets(uri);
+    if (!plan) return done(plan.error());
+    auto target = numeric_target(*plan);
+    if (!target) return done(Error{"not an IP literal"});
+    target->transport = TransportKind::kTcp;
+    done(NextHops{{*target}, opener});
   };
 }
 
@@ -113,9 +137,10 @@ struct FakeClock {
 // One user agent on the loop network that records what happens to it and answers as told.
 class Party : public UserAgent::Listener, public InviteSession::Listener, public UacInviteListener {
  public:
-  Party(LoopNetwork& net, FakeClock& clock, PeerAddress local, CredentialsLookup credentials = {})
+  Party(LoopNetwork& net, FakeClock& clock, PeerAddress local, CredentialsLookup credentials = {},
+        std::shared_ptr<LoopNames> names = {})
       : local_(local),
-        ua_(io_, make_config(clock, local, std::move(credentials)), *this),
+        ua_(io_, make_config(clock, local, std::move(credentials), std::move(names)), *this),
         transport_(net, local) {
     ua_.layer().add_transport(transport_);
     net.attach(local, ua_.layer());
@@ -202,11 +227,12 @@ class Party : public UserAgent::Listener, public InviteSession::Listener, public
 
  private:
   static UserAgentConfig make_config(FakeClock& clock, PeerAddress local,
-                                     CredentialsLookup credentials) {
+                                     CredentialsLookup credentials,
+                                     std::shared_ptr<LoopNames> names) {
     UserAgentConfig c;
     c.now = [&clock] { return clock.now; };
     c.asio_timers = false;
-    c.next_hop = loop_next_hop(local);
+    c.next_hop = loop_next_hop(local, std::move(names));
     c.credentials = std::move(credentials);
     return c;
   }

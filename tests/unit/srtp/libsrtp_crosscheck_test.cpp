@@ -5,14 +5,14 @@
 #include <algorithm>
 #include <vector>
 
-#include "libsrtp_oracle.hpp"
 #include "session_helpers.hpp"
+#include "support/libsrtp_session.hpp"
 #include "test_packets.hpp"
 
 namespace tandem::srtp {
 namespace {
 
-using test::LibsrtpSession;
+using tandem::test::LibsrtpSession;
 using test::make_session;
 using test::Op;
 using test::PacketFactory;
@@ -21,7 +21,7 @@ using test::run;
 constexpr int kRtpPackets = 600;
 constexpr int kRtcpPackets = 300;
 constexpr uint16_t kFirstSeq = 65535 - 250;  // ROC goes 0 -> 1 part-way through
-const uint32_t kSsrcs[] = {0x12345678, 0xDEADBEEF, 0x00000001};
+constexpr uint32_t kSsrcs[] = {0x12345678, 0xDEADBEEF, 0x00000001};
 
 class CrossCheck : public ::testing::TestWithParam<Profile> {
  protected:

@@ -1,20 +1,23 @@
-// Debian's libsrtp2 (2.5, built on NSS) as the benchmark baseline for our SRTP transform: a thin
-// RAII wrapper over srtp_create/srtp_protect/srtp_unprotect that adds no copy or allocation, so
-// the figures are libsrtp2's own. Linked only into bench/ and the unit tests, never into src/.
+// Debian's libsrtp2 (2.5, built on NSS) behind one thin RAII wrapper: the cross-check oracle of
+// the SRTP unit tests and the baseline of bench/tandem_bench_srtp. It adds no copy or allocation
+// around srtp_protect/srtp_unprotect, so the benchmark's figures are libsrtp2's own. Linked
+// only into tests and benchmarks, never into src/.
 #pragma once
 
 #include <srtp2/srtp.h>
 
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "srtp/profile.hpp"
 
-namespace tandem::bench {
+namespace tandem::test {
 
 class LibsrtpSession {
  public:
-  // Keys as for srtp::SrtpSession::create. ok() is false when libsrtp2 refused them.
+  // Keys as for srtp::SrtpSession::create; any SSRC, replay window 128. ok() is false when
+  // libsrtp2 refused them.
   LibsrtpSession(srtp::Profile profile, std::span<const uint8_t> master_key,
                  std::span<const uint8_t> master_salt, bool outbound) noexcept;
   ~LibsrtpSession();
@@ -36,8 +39,17 @@ class LibsrtpSession {
     return srtp_unprotect(session_, packet, &length) == srtp_err_status_ok;
   }
 
+  // The same on a vector, which grows or shrinks with the packet.
+  bool protect_rtp(std::vector<uint8_t>& packet) { return run(srtp_protect, packet); }
+  bool unprotect_rtp(std::vector<uint8_t>& packet) { return run(srtp_unprotect, packet); }
+  bool protect_rtcp(std::vector<uint8_t>& packet) { return run(srtp_protect_rtcp, packet); }
+  bool unprotect_rtcp(std::vector<uint8_t>& packet) { return run(srtp_unprotect_rtcp, packet); }
+
  private:
+  using Fn = srtp_err_status_t (*)(srtp_t, void*, int*);
+  bool run(Fn fn, std::vector<uint8_t>& packet);
+
   srtp_t session_ = nullptr;
 };
 
-}  // namespace tandem::bench
+}  // namespace tandem::test

@@ -1,0 +1,66 @@
+// The timed round loop shared by the I/O benchmarks (passthrough, webrtc echo): each round feeds
+// a round of packets (untimed), runs the forwarding loop until all are handled (timed: thread
+// CPU and wall clock), then verifies what came out (untimed). One warm-up round, then at least
+// min_rounds and until budget_ns of timed CPU is spent.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+
+#include "bench_util.hpp"
+
+namespace tandem::bench {
+
+struct RoundConfig {
+  size_t packets = 512;  // per round; the socket buffers hold a whole round
+  int min_rounds = 7;
+  int64_t budget_ns = 150'000'000;  // timed CPU per case after the minimum rounds
+};
+
+// "--quick" (the CTest smoke run): one short round.
+inline RoundConfig round_config(int argc, char** argv) {
+  return quick_mode(argc, argv) ? RoundConfig{64, 1, 0} : RoundConfig{};
+}
+
+struct CaseResult {
+  Rounds cpu;
+  Rounds wall;
+};
+
+// feed(): sends a round of `packets`; step(): one wake-up of the loop under test, returns the
+// packets it handled (0: nothing left to read); verify(handled): checks the output, exits on a
+// mismatch. A round that handles fewer than `packets` exits 2 with `name`.
+template <typename Feed, typename Step, typename Verify>
+CaseResult run_packet_rounds(const RoundConfig& config, const char* name, Feed&& feed, Step&& step,
+                             Verify&& verify) {
+  CaseResult result;
+  int64_t spent = 0;
+  for (int i = -1; i < config.min_rounds || spent < config.budget_ns; ++i) {
+    feed();
+    const int64_t cpu0 = thread_cpu_ns();
+    const int64_t wall0 = wall_ns();
+    size_t handled = 0;
+    while (handled < config.packets) {
+      const size_t n = step();
+      if (n == 0) break;
+      handled += n;
+    }
+    const int64_t wall = wall_ns() - wall0;
+    const int64_t cpu = thread_cpu_ns() - cpu0;
+    if (handled != config.packets) {
+      std::fprintf(stderr, "%s: handled %zu of %zu packets in a round\n", name, handled,
+                   config.packets);
+      std::exit(2);
+    }
+    verify(handled);
+    if (i < 0) continue;  // the warm-up round
+    spent += cpu;
+    result.cpu.add(cpu, config.packets);
+    result.wall.add(wall, config.packets);
+  }
+  return result;
+}
+
+}  // namespace tandem::bench
