@@ -9,22 +9,6 @@
 #include "sip/uri.hpp"
 
 namespace tandem::app {
-namespace {
-
-namespace asio = boost::asio;
-
-Result<sip::PeerAddress> parse_server(const std::string& text) {
-  auto hp = sip::parse_host_port(text);
-  if (!hp) return Error{"bad name server \"" + text + "\": " + hp.error().reason};
-  std::string host = hp->host;
-  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-  boost::system::error_code ec;
-  const auto ip = asio::ip::make_address(host, ec);
-  if (ec) return Error{"bad name server \"" + text + "\": not an IP address"};
-  return sip::PeerAddress{ip, hp->port.value_or(53)};
-}
-
-}  // namespace
 
 CLI::App* add_resolve_subcommand(CLI::App& app, ResolveOptions& options) {
   CLI::App* cmd = app.add_subcommand(
@@ -51,14 +35,14 @@ int run_resolve(const ResolveOptions& options, std::ostream& out, std::ostream& 
   sip::DnsOptions dns_options;
   dns_options.timeout = Duration(options.timeout_ms);
   for (const std::string& s : options.dns) {
-    auto server = parse_server(s);
+    auto server = sip::parse_name_server(s);
     if (!server) {
       err << "error: " << server.error().reason << "\n";
       return 1;
     }
     dns_options.servers.push_back(*server);
   }
-  asio::io_context io;
+  boost::asio::io_context io;
   auto dns = sip::DnsResolver::create(io, dns_options);
   if (!dns) {
     err << "error: " << dns.error().reason << "\n";

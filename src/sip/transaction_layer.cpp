@@ -123,8 +123,8 @@ struct TransactionLayer::ClientEntry final : ClientTransactionUser {
 };
 
 TransactionLayer::TransactionLayer(boost::asio::io_context& io, User& user,
-                                   const TimerConfig& timers)
-    : user_(user), timers_(timers), timer_(io) {}
+                                   const TimerConfig& timers, LayerClock clock)
+    : user_(user), timers_(timers), clock_(std::move(clock)), timer_(io) {}
 
 TransactionLayer::~TransactionLayer() = default;
 
@@ -336,7 +336,7 @@ void TransactionLayer::schedule() {
     return;
   }
   const TimePoint at = deadlines_.top().at;
-  if (armed_ == at) return;
+  if (!clock_.asio_timers || armed_ == at) return;
   armed_ = at;
   timer_.expires_at(at);
   timer_.async_wait([this](boost::system::error_code ec) {

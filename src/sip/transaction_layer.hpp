@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <queue>
@@ -21,6 +22,13 @@ namespace tandem::sip {
 
 using TransactionId = uint64_t;
 
+// Where the layer's time comes from. With `asio_timers` false nothing is armed: the owner moves
+// its clock and calls tick(), so unit tests step Timers A-M exactly, with no sleeps.
+struct LayerClock {
+  std::function<TimePoint()> now = [] { return SteadyClock::now(); };
+  bool asio_timers = true;
+};
+
 class TransactionLayer final : public TransportUser {
  public:
   class User {
@@ -33,7 +41,8 @@ class TransactionLayer final : public TransportUser {
     virtual void on_stray(const Message& message, const Flow& flow) = 0;
   };
 
-  TransactionLayer(boost::asio::io_context& io, User& user, const TimerConfig& timers = {});
+  TransactionLayer(boost::asio::io_context& io, User& user, const TimerConfig& timers = {},
+                   LayerClock clock = {});
   ~TransactionLayer() override;
 
   // The transport responses and requests of `kind` go out on.
@@ -58,6 +67,10 @@ class TransactionLayer final : public TransportUser {
   size_t size() const { return server_.size() + client_.size(); }
   size_t client_count() const { return client_.size(); }
 
+  // Runs the transactions' timers that are due on the layer's clock (the asio timer calls it
+  // when `asio_timers` is on).
+  void tick();
+
   // TransportUser
   void on_message(Message message, const Flow& flow) override;
 
@@ -74,7 +87,6 @@ class TransactionLayer final : public TransportUser {
   void settle();
   void sweep();
   void schedule();
-  void tick();
   // Only transactions touched since the last settle() can have ended or moved their deadline:
   // settle() looks at those and a deadline heap (stale entries skipped), never at all of them.
   void touch(bool server, const std::string& key) { touched_.push_back({server, key}); }
@@ -84,10 +96,11 @@ class TransactionLayer final : public TransportUser {
     std::string key;
     bool operator>(const Deadline& o) const { return at > o.at; }
   };
-  TimePoint now() const { return SteadyClock::now(); }
+  TimePoint now() const { return clock_.now(); }
 
   User& user_;
   TimerConfig timers_;
+  LayerClock clock_;
   boost::asio::steady_timer timer_;
   Transport* transports_[5] = {};
   TransactionId next_id_ = 1;

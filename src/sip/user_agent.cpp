@@ -16,7 +16,7 @@ void UserAgent::Listener::on_request_outside_dialog(UserAgent& ua, const Incomin
 UserAgent::UserAgent(boost::asio::io_context& io, UserAgentConfig config, Listener& listener)
     : config_(std::move(config)),
       listener_(listener),
-      layer_(io, *this, config_.timers),
+      layer_(io, *this, config_.timers, LayerClock{config_.now, config_.asio_timers}),
       timer_(io) {
   failover_ = std::make_unique<FailoverSender>(sender_);
 }
@@ -34,6 +34,7 @@ UserAgent::~UserAgent() {
 
 void UserAgent::tick() {
   Guard guard(*this);
+  layer_.tick();
   timers_.run_due(now());
 }
 

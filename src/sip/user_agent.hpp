@@ -47,7 +47,8 @@ using CredentialsLookup = std::function<std::optional<Credentials>(std::string_v
 
 struct UserAgentConfig {
   TimerConfig timers;
-  // The clock for the core's timers. With `asio_timers` false the owner calls tick() itself.
+  // The clock for the core's and its transaction layer's timers. With `asio_timers` false the
+  // owner calls tick() itself.
   std::function<TimePoint()> now = [] { return SteadyClock::now(); };
   bool asio_timers = true;
   NextHop next_hop;  // required: the ordered targets of a URI (LiteralNextHop, ResolvingNextHop)
@@ -90,7 +91,7 @@ class UserAgent final : public TransactionLayer::User {
   TransactionLayer& layer() { return layer_; }
   const UserAgentConfig& config() const { return config_; }
   TimePoint now() const { return config_.now(); }
-  // Runs the core's timers that are due on the configured clock.
+  // Runs the transaction layer's and the core's timers that are due on the configured clock.
   void tick();
 
   // A request outside any dialog: new Call-ID and From tag, CSeq 1, Max-Forwards, the outbound

@@ -117,6 +117,28 @@ TEST_F(UaFailoverTest, LastTargets503ReachesTheCaller) {
   EXPECT_EQ(alice.take(), (Strings{"failed 503"}));
 }
 
+// Timer B runs on the injected clock like every other timer: a silent first target is given up
+// exactly at 64*T1, not a tick earlier, and the INVITE goes to the next one.
+TEST_F(UaFailoverTest, SilentTargetTimesOutOnTheInjectedClockThenTheNextAnswers) {
+  alice.call_uri(*parse_uri("sip:bob@pbx.test"));
+  net.pump();
+  ASSERT_EQ(requests(net.take(), "INVITE").at(0).to, first);
+  const Duration timer_b = 64 * alice.ua().config().timers.t1;
+  clock.advance(timer_b - Duration(1));
+  alice.ua().tick();
+  net.pump();
+  EXPECT_TRUE(requests(net.take(), "INVITE").empty());
+  clock.advance(Duration(1));
+  alice.ua().tick();
+  net.pump();
+  auto got = requests(net.take(), "INVITE");
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].to, second);
+  reply(scripted_response(got[0].message, 200, "b", "<sip:bob@127.0.0.22>"), second);
+  EXPECT_EQ(alice.take(), (Strings{"answered b"}));
+  EXPECT_EQ(summary(net.take()), (Strings{"ACK"}));
+}
+
 TEST_F(UaFailoverTest, RegisterDigestRetryStaysOnTheFailedOverTarget) {
   Challenger challenger({DigestAlgorithm::kMd5});
   RegistrationConfig config;
