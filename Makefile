@@ -31,6 +31,7 @@ bench: build
 	./bench/run-in-netns.sh ./build/release/bench/tandem_bench_passthrough
 	./bench/run-in-netns.sh ./build/release/bench/tandem_bench_webrtc_echo
 	./build/release/bench/tandem_bench_dtls_handshake
+	./build/release/bench/tandem_bench_transcode
 	./bench/pbx_load.sh ./build/release/tools/tandem-pbx/tandem-pbx
 
 bench-pbx: build

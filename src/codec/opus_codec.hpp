@@ -54,7 +54,7 @@ class FrameResult {
 struct OpusEncoderConfig {
   uint32_t sample_rate = 48000;        // 8000, 16000 or 48000
   uint32_t bitrate = 32000;            // bits per second
-  int complexity = 5;                  // 0..10; 5 keeps transcoding within the CPU budget
+  int complexity = 5;                  // 0..10; the transcoder uses 1 (bench/README.md: transcode)
   bool inband_fec = true;              // LBRR data the receiver uses to rebuild a lost packet
   uint32_t expected_loss_percent = 5;  // FEC only kicks in with a non-zero loss estimate
   bool dtx = false;

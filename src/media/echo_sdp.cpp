@@ -11,6 +11,7 @@
 #include "sdp/accessors.hpp"
 #include "sdp/candidate.hpp"
 #include "sdp/codec.hpp"
+#include "sdp/offer_answer.hpp"
 #include "sdp/transport_attributes.hpp"
 
 namespace tandem::media {
@@ -47,12 +48,10 @@ bool is_video_codec(const sdp::Codec& codec) {
 }
 
 std::optional<sdp::Codec> pick_codec(const sdp::MediaDescription& m, MediaKind kind) {
-  for (const sdp::Codec& codec : sdp::codecs(m)) {
-    if (kind == MediaKind::kAudio) {
-      if (iequals(codec.name, "opus") && codec.clock_rate == 48000) return codec;
-    } else if (is_video_codec(codec)) {
-      return codec;
-    }
+  const std::vector<sdp::Codec> offered = sdp::codecs(m);
+  if (kind == MediaKind::kAudio) return sdp::find_codec(offered, {"opus", 48000, 2});
+  for (const sdp::Codec& codec : offered) {
+    if (is_video_codec(codec)) return codec;
   }
   return std::nullopt;
 }
@@ -165,7 +164,7 @@ Result<EchoPlan> plan_echo(const sdp::SessionDescription& offer) {
     mp.accepted = true;
     mp.payload_types = {codec->payload_type};
     const sdp::Direction offered = sdp::direction(offer, m);
-    mp.answer_direction = sdp::reverse(offered);
+    mp.answer_direction = sdp::answer_direction(offered);
     for (const sdp::Extmap& ext : sdp::extmaps(offer, m)) {
       if (ext.uri == kMidExtension) mp.mid_extmap_id = ext.id;
     }
@@ -234,18 +233,18 @@ sdp::SessionDescription build_echo_answer(const sdp::SessionDescription& offer,
   for (size_t i = 0; i < offer.media.size() && i < plan.media.size(); ++i) {
     const sdp::MediaDescription& om = offer.media[i];
     const EchoMediaPlan& mp = plan.media[i];
+    const sdp::Connection connection{"IN", address_type, address, std::nullopt, std::nullopt};
+    if (!mp.accepted) {
+      // RFC 3264 §6: a rejected stream keeps its m= line with port 0.
+      sdp::MediaDescription rejected = sdp::rejected_media(om);
+      rejected.connection = connection;
+      answer.media.push_back(std::move(rejected));
+      continue;
+    }
     sdp::MediaDescription m;
     m.media = om.media;
     m.proto = om.proto;
-    m.connection = sdp::Connection{"IN", address_type, address, std::nullopt, std::nullopt};
-    if (!mp.accepted) {
-      // RFC 3264 §6: a rejected stream keeps its m= line with port 0.
-      m.port = 0;
-      m.formats = om.formats;
-      if (!mp.mid.empty()) m.attributes.add("mid", mp.mid);
-      answer.media.push_back(std::move(m));
-      continue;
-    }
+    m.connection = connection;
     m.port = info.candidate.port();
     m.attributes.add("ice-ufrag", info.local_ufrag);
     m.attributes.add("ice-pwd", info.local_pwd);
