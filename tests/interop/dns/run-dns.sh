@@ -12,14 +12,10 @@ if [[ ! -x $dnsmasq || -z $sipp ]]; then
   echo "SKIP: needs dnsmasq (apt dnsmasq-base) and sipp (apt sip-tester)"
   exit 77
 fi
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../lib.sh"
+source "$here/dnsmasq.sh"
+enter_workdir
 
 # A corner of 127/8 of this run's own, so parallel runs do not collide on the SIP addresses.
 net=127.$((RANDOM % 200 + 20)).$((RANDOM % 250 + 1))
@@ -45,35 +41,9 @@ records=(
   --host-record=light.example.test,$net.11
   --host-record=v6.example.test,::1
 )
-dns_port=
-for _ in 1 2 3 4 5; do
-  port=$((RANDOM % 20000 + 30000))
-  "$dnsmasq" --no-daemon --port="$port" --listen-address=127.0.0.1 --bind-interfaces \
-    --no-resolv --no-hosts --conf-file=/dev/null --pid-file="$work/dnsmasq.pid" \
-    --log-queries --log-facility=- "${records[@]}" >"$work/dnsmasq.log" 2>&1 &
-  pid=$!
-  sleep 0.5
-  if kill -0 "$pid" 2>/dev/null; then
-    pids+=("$pid")
-    dns_port=$port
-    break
-  fi
-  wait "$pid" 2>/dev/null
-done
-if [[ -z $dns_port ]]; then
-  echo "FAIL: dnsmasq did not start"
-  cat "$work/dnsmasq.log"
-  exit 1
-fi
-dns=127.0.0.1:$dns_port
+start_dnsmasq "${records[@]}"
 echo "dnsmasq on $dns, SIP peers in $net.0/24"
 
-failures=0
-pass() { echo "PASS $*"; }
-fail() {
-  echo "FAIL $*"
-  failures=$((failures + 1))
-}
 
 # 1. NAPTR -> SRV -> A, ordered by NAPTR order then SRV priority; SCTP skipped.
 "$prog" --dns "$dns" --uri sip:example.test >"$work/list.out" 2>&1
