@@ -62,6 +62,29 @@ if grep -q '^SIP/2.0 200 OK' tls.out; then pass "OPTIONS over TLS (certificate v
   fail "OPTIONS over TLS"
   cat tls.out tls.err
 fi
+# IPv6: a second pbx (one listener per transport kind) on [::1]; OPTIONS over TLS and WSS. The
+# certificate names 127.0.0.1 only, so it is not verified here.
+spawn pbx6.log "$pbx" --listen 'wss:[::1]:0' --listen 'tls:[::1]:0' --tls-cert cert.pem \
+  --tls-key key.pem --user 1000:secret1000
+pid6=$spawned
+wait_for pbx6.log '^listening' 2 || true
+wss6=$(listen_port pbx6.log 'WSS:[::1]')
+tls6=$(listen_port pbx6.log 'TLS:[::1]')
+printf 'OPTIONS sip:[::1] SIP/2.0\r\nVia: SIP/2.0/TLS client.invalid;branch=z9hG4bK-tls6;rport\r\nFrom: <sip:probe@tandem.test>;tag=t6\r\nTo: <sip:[::1]>\r\nCall-ID: tls6-options\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n' |
+  (cat; sleep 2) | timeout 10 openssl s_client -connect "[::1]:$tls6" -quiet >tls6.out 2>tls6.err ||
+  true
+if grep -q '^SIP/2.0 200 OK' tls6.out; then pass "OPTIONS over TLS on [::1]"; else
+  fail "OPTIONS over TLS on [::1]"
+  cat tls6.out tls6.err
+fi
+if node "$src/ws-options.js" "wss://[::1]:$wss6" cert.pem >ws6.out 2>&1 &&
+  grep -q '^SIP/2.0 200 OK' ws6.out; then
+  pass "OPTIONS over WSS on [::1] (node ws)"
+else
+  fail "OPTIONS over WSS on [::1]"
+  cat ws6.out
+fi
+stop_checked "$pid6" pbx6.log "tandem-pbx on [::1]"
 if grep -q PASS node.out; then grep PASS node.out; else
   fail "JsSIP did not get the MESSAGE"
   cat node.out

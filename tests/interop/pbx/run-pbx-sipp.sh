@@ -113,22 +113,27 @@ for t in u1 t1; do
   run "invite-after-unregister-$t" invite 480 $t "$port" -s 1001 -au 1000 -ap secret1000
 done
 
-# IPv6: a second pbx on [::1] (one listener per transport kind): REGISTER (401, then 200), and
-# an INVITE to an offline user (407, then 480).
-spawn pbx6.log "$pbx" --listen 'udp:[::1]:0' --user 1000:secret1000 --user 1001:secret1001
+# IPv6 over UDP and TCP: a second pbx on [::1] (one listener per transport kind): REGISTER (401,
+# then 200), and an INVITE to an offline user (407, then 480).
+spawn pbx6.log "$pbx" --listen 'udp:[::1]:0' --listen 'tcp:[::1]:0' --user 1000:secret1000 \
+  --user 1001:secret1001
 wait_for pbx6.log '^listening' || true
-udp6=$(listen_port pbx6.log 'UDP:[::1]')
-scenario register register-v6 200 0
-scenario invite invite-v6 480 0
-status=0
-v6=(-t u1 -i ::1 -m 1 -nostdin -timeout 20s -timeout_error -au 1000 -ap secret1000)
-"$sipp" "[::1]:$udp6" -sf register-v6.xml -p "$(free_port)" "${v6[@]}" -s 1000 -key expires 300 \
-  -key contact_port 9 >register-v6.out 2>&1 || status=$?
-check "register-v6" $status
-status=0
-"$sipp" "[::1]:$udp6" -sf invite-v6.xml -p "$(free_port)" "${v6[@]}" -s 1001 >invite-v6.out 2>&1 ||
-  status=$?
-check "invite-v6" $status
+for t in u1 t1; do
+  kind=UDP
+  [[ $t == t1 ]] && kind=TCP
+  port6=$(listen_port pbx6.log "$kind:[::1]")
+  scenario register "register-v6-$t" 200 0
+  scenario invite "invite-v6-$t" 480 0
+  status=0
+  v6=(-t $t -i ::1 -m 1 -nostdin -timeout 20s -timeout_error -au 1000 -ap secret1000)
+  "$sipp" "[::1]:$port6" -sf "register-v6-$t.xml" -p "$(free_port)" "${v6[@]}" -s 1000 \
+    -key expires 300 -key contact_port 9 >"register-v6-$t.out" 2>&1 || status=$?
+  check "register-v6-$t" $status
+  status=0
+  "$sipp" "[::1]:$port6" -sf "invite-v6-$t.xml" -p "$(free_port)" "${v6[@]}" -s 1001 \
+    >"invite-v6-$t.out" 2>&1 || status=$?
+  check "invite-v6-$t" $status
+done
 
 # Loss: SIPp drops 10% of what each end sends and receives; Timer A/E/G retransmissions in the
 # pbx and in SIPp, and 2xx retransmissions until the end-to-end ACK, must still finish every call.
