@@ -13,6 +13,9 @@
 
 namespace tandem::bench {
 
+// Issue 4's goal for both forwarding benchmarks: at most 3 µs of CPU per forwarded packet.
+inline constexpr double kGoalPacketNs = 3'000;
+
 struct RoundConfig {
   size_t packets = 512;  // per round; the socket buffers hold a whole round
   int min_rounds = 7;

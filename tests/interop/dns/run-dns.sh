@@ -6,19 +6,8 @@
 #   run-dns.sh <tandem_resolve_and_send> <scenario dir>
 set -uo pipefail
 prog=$1 scenarios=$2
-dnsmasq=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
-sipp=$(command -v sipp || true)
-if [[ ! -x $dnsmasq || -z $sipp ]]; then
-  echo "SKIP: needs dnsmasq (apt dnsmasq-base) and sipp (apt sip-tester)"
-  exit 77
-fi
-here=$(cd "$(dirname "$0")" && pwd)
-source "$here/../lib.sh"
-source "$here/dnsmasq.sh"
-enter_workdir
-
-# A corner of 127/8 of this run's own, so parallel runs do not collide on the SIP addresses.
-net=127.$((RANDOM % 200 + 20)).$((RANDOM % 250 + 1))
+source "$(cd "$(dirname "$0")" && pwd)/dnsmasq.sh"
+dns_test_setup
 down=$net.1 busy=$net.2 good=$net.3 silent=$net.4
 
 records=(

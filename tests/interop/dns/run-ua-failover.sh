@@ -7,19 +7,8 @@
 #   run-ua-failover.sh <tandem-ua> <scenario dir>
 set -uo pipefail
 ua=$1 scenarios=$2
-dnsmasq=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
-sipp=$(command -v sipp || true)
-if [[ ! -x $dnsmasq || -z $sipp ]]; then
-  echo "SKIP: needs dnsmasq (apt dnsmasq-base) and sipp (apt sip-tester)"
-  exit 77
-fi
-here=$(cd "$(dirname "$0")" && pwd)
-source "$here/../lib.sh"
-source "$here/dnsmasq.sh"
-enter_workdir
-
-# A corner of 127/8 of this run's own, so parallel runs do not collide on the SIP addresses.
-net=127.$((RANDOM % 200 + 20)).$((RANDOM % 250 + 1))
+source "$(cd "$(dirname "$0")" && pwd)/dnsmasq.sh"
+dns_test_setup
 busy=$net.2 good=$net.3 silent=$net.4 good2=$net.5
 
 records=(
