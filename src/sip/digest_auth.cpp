@@ -247,6 +247,13 @@ void DigestClient::remember(const DigestChallenge& challenge, HeaderId field) {
   state.field = field;
 }
 
+std::vector<std::string> DigestClient::realms() const {
+  std::vector<std::string> names;
+  names.reserve(realms_.size());
+  for (const auto& [realm, state] : realms_) names.push_back(realm);
+  return names;
+}
+
 Result<DigestCredentials> DigestClient::credentials(std::string_view realm, std::string_view method,
                                                     std::string_view digest_uri,
                                                     std::string_view body) {

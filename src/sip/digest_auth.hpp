@@ -111,6 +111,7 @@ class DigestClient {
   std::vector<AuthorizationField> authorize(const Message& request);
 
   bool knows(std::string_view realm) const { return realms_.count(std::string(realm)) != 0; }
+  std::vector<std::string> realms() const;
   void forget(std::string_view realm) { realms_.erase(std::string(realm)); }
 
  private:

@@ -111,7 +111,7 @@ Result<Message> UserAgent::authorize(const Message& request, const Message& chal
     if (!header) continue;
     auto parsed = digest_challenge(*header);
     if (!parsed) continue;
-    credentials = config_.credentials(parsed->realm);
+    credentials = config_.credentials(parsed->realm, request);
     if (credentials) break;
   }
   if (!credentials) return Error{"no credentials for the challenging realm"};
@@ -134,7 +134,15 @@ Result<Message> UserAgent::authorize(const Message& request, const Message& chal
 
 void UserAgent::preauthorize(Message& request) {
   if (request.has(HeaderId::kAuthorization) || request.has(HeaderId::kProxyAuthorization)) return;
+  if (!config_.credentials) return;
+  // Only the identity the lookup picks for this request: with many users on one user agent,
+  // another user's credentials must never ride along.
   for (auto& [name, client] : digest_) {
+    const bool ours = std::ranges::any_of(client.realms(), [&](const std::string& realm) {
+      auto c = config_.credentials(realm, request);
+      return c && c->username == name;
+    });
+    if (!ours) continue;
     for (const AuthorizationField& f : client.authorize(request)) request.add(f.id, f.value);
   }
 }

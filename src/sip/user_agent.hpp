@@ -42,8 +42,10 @@ struct Credentials {
   std::string username;
   std::string password;
 };
-// Credentials for a realm that challenged us; empty: give up (the 401/407 goes to the caller).
-using CredentialsLookup = std::function<std::optional<Credentials>(std::string_view realm)>;
+// Credentials for a realm that challenged `request`; empty: give up (the 401/407 goes to the
+// caller). The request lets one user agent act for many users (the gateway picks by From).
+using CredentialsLookup =
+    std::function<std::optional<Credentials>(std::string_view realm, const Message& request)>;
 
 struct UserAgentConfig {
   TimerConfig timers;

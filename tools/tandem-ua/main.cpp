@@ -127,7 +127,7 @@ int run(const Flags& flags) {
   config.timers.t1 = Duration(std::max<uint32_t>(flags.t1_ms, 1));
   config.contact_user = flags.user;
   if (!flags.password.empty()) {
-    config.credentials = [&flags](std::string_view) {
+    config.credentials = [&flags](std::string_view, const sip::Message&) {
       return std::optional<sip::Credentials>(sip::Credentials{flags.user, flags.password});
     };
   }

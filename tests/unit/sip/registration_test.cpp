@@ -14,7 +14,7 @@ class DigestRetryTest : public ::testing::Test {
  protected:
   LoopNetwork net;
   FakeClock clock;
-  Party alice{net, clock, addr("127.0.0.1"), [](std::string_view realm) {
+  Party alice{net, clock, addr("127.0.0.1"), [](std::string_view realm, const Message&) {
                 return realm == "tandem.test"
                            ? std::optional<Credentials>(Credentials{"alice", "s3cret"})
                            : std::nullopt;

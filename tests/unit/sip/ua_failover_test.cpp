@@ -23,7 +23,7 @@ class UaFailoverTest : public ::testing::Test {
   const PeerAddress first = addr("127.0.0.21");
   const PeerAddress second = addr("127.0.0.22");
   Party alice{net, clock, addr("127.0.0.1"),
-              [](std::string_view) {
+              [](std::string_view, const Message&) {
                 return std::optional<Credentials>(Credentials{"alice", "s3cret"});
               },
               std::make_shared<LoopNames>(LoopNames{{"pbx.test", {first, second}}})};
