@@ -10,6 +10,7 @@
 // answer). release() frees both. Nothing flows until the first configure().
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 
@@ -46,6 +47,9 @@ class MediaPlane {
   // Applies `mode` to the call's media; may be called again with a new mode (MediaChange says
   // what moved). `done` runs later on the signaling thread.
   virtual void configure(MediaId id, const BridgeMode& mode, Configured done) = 0;
+  // Sends one RFC 4733 event toward the PBX on its negotiated telephone-event payload type (a
+  // browser's SIP INFO digit); false when the PBX leg has none, so the caller relays the INFO.
+  virtual bool send_dtmf(MediaId id, char digit, std::chrono::milliseconds duration) = 0;
   // Frees the call's media (DTLS close_notify to the browser). Unknown ids are ignored.
   virtual void release(MediaId id) = 0;
   // Called on the signaling thread when media ends without a release().
