@@ -2,23 +2,23 @@
 // direction and for a full duplex leg, and the transcoded calls one core sustains at real time
 // (50 frames per second each way). See bench/README.md.
 //
-//   tandem_bench_transcode [--quick]
+//   tandem_bench_transcode [--quick] [--speech DIR]
 //
-// Input is synthetic speech-like audio (no recorded speech ships with the repository): a voiced
-// harmonic series with a gliding pitch and formant-like weighting, syllable-rate amplitude
-// modulation, unvoiced noise bursts and pauses. The browser side is encoded beforehand (Opus
-// 48 kHz, 32 kbit/s, FEC on); only the gateway's work is timed: OpusToG711 (decode at 8 kHz,
-// µ-law) and G711ToOpus (µ-law decode, Opus encode from 8 kHz, FEC on).
-#include <cmath>
+// Input is recorded speech: DIR's WAV prompts (default: Debian's asterisk-core-sounds-en-wav),
+// synthetic speech-like audio when there are none (bench/speech_input.hpp). The browser side is
+// encoded beforehand (Opus 48 kHz, 32 kbit/s, FEC on); only the gateway's work is timed: OpusToG711
+// (decode at 8 kHz, µ-law) and G711ToOpus (µ-law decode, Opus encode from 8 kHz, FEC on).
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <numbers>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "bench_util.hpp"
 #include "codec/g711.hpp"
 #include "codec/transcoder.hpp"
+#include "speech_input.hpp"
 
 namespace {
 
@@ -36,36 +36,6 @@ struct Config {
 [[noreturn]] void die(const std::string& what) {
   std::fprintf(stderr, "tandem_bench_transcode: %s\n", what.c_str());
   std::exit(2);
-}
-
-// Deterministic speech-like signal at `rate`.
-std::vector<int16_t> speechlike(uint32_t rate, size_t seconds) {
-  std::vector<int16_t> pcm(rate * seconds);
-  uint32_t noise = 12345;
-  double phase = 0;
-  for (size_t i = 0; i < pcm.size(); ++i) {
-    const double t = static_cast<double>(i) / rate;
-    const double syllable = std::fmod(t, 0.25) / 0.25;  // 4 syllables per second
-    const bool pause = std::fmod(t, 3.0) > 2.4;         // 600 ms of silence every 3 s
-    const bool unvoiced = syllable > 0.8;
-    const double envelope = pause ? 0 : std::sin(std::numbers::pi * syllable);
-    const double f0 = 140 + 40 * std::sin(2 * std::numbers::pi * 0.7 * t);
-    phase += 2 * std::numbers::pi * f0 / rate;
-    double v = 0;
-    if (unvoiced) {
-      noise = noise * 1103515245 + 12345;
-      v = (static_cast<double>((noise >> 16) & 0x7fff) / 16384.0 - 1.0) * 0.3;
-    } else {
-      for (int h = 1; h * f0 < std::min(3800.0, rate / 2.0); ++h) {
-        const double f = h * f0;  // formant-ish peaks near 500 and 1500 Hz
-        const double w = std::exp(-std::pow((f - 500) / 300, 2)) +
-                         0.5 * std::exp(-std::pow((f - 1500) / 400, 2)) + 0.05;
-        v += w * std::sin(h * phase) / h;
-      }
-    }
-    pcm[i] = static_cast<int16_t>(std::clamp(v * envelope * 8000, -32767.0, 32767.0));
-  }
-  return pcm;
 }
 
 std::vector<std::vector<uint8_t>> browser_packets(const std::vector<int16_t>& pcm48) {
@@ -155,15 +125,19 @@ void print_line(const char* what, const Rounds& r, bool judged) {
 int main(int argc, char** argv) {
   Config config;
   if (tandem::bench::quick_mode(argc, argv)) config = Config{1, 1, 0};
-  const auto opus = browser_packets(speechlike(48000, config.seconds));
-  const auto g711 = pbx_frames(speechlike(8000, config.seconds));
+  std::filesystem::path speech_dir = tandem::bench::kDefaultSpeechDir;
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::string(argv[i]) == "--speech") speech_dir = argv[i + 1];
+  }
+  const auto speech = tandem::bench::load_speech(speech_dir, config.seconds);
+  const auto opus = browser_packets(speech.pcm48);
+  const auto g711 = pbx_frames(speech.pcm8);
   const G711ToOpusConfig defaults;
   std::printf(
       "transcode  one call leg, Opus (browser: 48 kHz, 32 kbit/s, 20 ms, FEC) <-> PCMU 20 ms; "
       "gateway: decoder at 8 kHz, encoder from 8 kHz at %u bit/s, in-band FEC, %u %% expected "
-      "loss, no resampler; synthetic speech-like audio, %zu s per round; thread CPU, median of "
-      "rounds\n",
-      defaults.bitrate, defaults.expected_loss_percent, config.seconds);
+      "loss, no resampler; %s, %zu s per round; thread CPU, median of rounds\n",
+      defaults.bitrate, defaults.expected_loss_percent, speech.description.c_str(), config.seconds);
   const Costs c = measure(config, opus, g711, defaults.complexity);
   std::printf("transcode  encoder complexity %d (the default)\n", defaults.complexity);
   print_line("Opus -> G.711", c.down, false);

@@ -31,6 +31,8 @@ packages=(
   libc-ares-dev dnsmasq-base
   # Kamailio: the registrar/proxy tandem-ua registers to and calls through (UDP, TCP, TLS)
   kamailio kamailio-tls-modules
+  # recorded human speech (Asterisk's English prompts, 8 kHz WAV): the transcoding benchmark's input
+  asterisk-core-sounds-en-wav
 )
 # Node.js and npm drive the browser and JsSIP tests. Keep an existing Node (the image may ship a
 # newer one than Debian's); install Debian's only when there is none.

@@ -21,6 +21,19 @@ struct IgnoreResponses final : ClientTransactionUser {
   void on_timeout() override {}
   void on_transport_error() override {}
 };
+
+// The one flow a pinned request goes on.
+class PinnedFlowOpener final : public FlowOpener {
+ public:
+  explicit PinnedFlowOpener(Flow flow) : flow_(flow) {}
+  void open(const Target& /*target*/, FlowDone done) override { done(flow_); }
+  std::optional<PeerAddress> local_address(TransportKind /*kind*/) const override {
+    return flow_.local;
+  }
+
+ private:
+  Flow flow_;
+};
 }  // namespace
 
 ClientRequest::ClientRequest(UserAgent& ua, Message request, Handler handler, bool add_contact)
@@ -36,6 +49,11 @@ ClientRequest::~ClientRequest() {
 
 void ClientRequest::start() {
   if (preauthorize_) ua_.preauthorize(request_);
+  if (pinned_flow_) {
+    const std::string host = pinned_flow_->remote.ip.to_string();
+    Target target{pinned_flow_->kind, pinned_flow_->remote, host, host};
+    return on_hops(NextHops{{target}, std::make_shared<PinnedFlowOpener>(*pinned_flow_)});
+  }
   if (!ua_.config().next_hop) return fail_locally(503, "No Next Hop Configured");
   ua_.config().next_hop(next_hop_ ? *next_hop_ : next_hop_uri(request_),
                         [this, alive = std::weak_ptr<bool>(alive_)](Result<NextHops> hops) {

@@ -37,6 +37,8 @@ class ClientRequest final : public FailoverUser {
   void set_cseq_source(std::function<uint32_t()> next) { next_cseq_ = std::move(next); }
   // Where to send instead of the first Route or the Request-URI (a dialog's strict router).
   void set_next_hop(Uri uri) { next_hop_ = std::move(uri); }
+  // Send on this flow only, without asking the next hop (a browser's WebSocket connection).
+  void set_flow(Flow flow) { pinned_flow_ = flow; }
   // Send credentials remembered from earlier challenges up front (registration refreshes).
   void set_preauthorize(bool on) { preauthorize_ = on; }
 
@@ -71,6 +73,7 @@ class ClientRequest final : public FailoverUser {
   bool preauthorize_ = false;
   std::function<uint32_t()> next_cseq_;
   std::optional<Uri> next_hop_;
+  std::optional<Flow> pinned_flow_;
   std::optional<NextHops> hops_;  // the targets, kept for Digest retries
   std::optional<Flow> flow_;
   FailoverId failover_ = 0;

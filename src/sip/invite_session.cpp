@@ -60,11 +60,12 @@ void InviteSession::end(SessionEnd reason) {
   ua_.retire(*this);
 }
 
-void InviteSession::bye() {
+void InviteSession::bye(std::string_view reason) {
   UserAgent::Guard guard(ua_);  // a retired object outlives this call
   if (ended_) return;
   Message bye = dialog_.make_request("BYE");
-  ua_.send(std::move(bye), {}, SendOptions{false, dialog_.next_hop_uri()});
+  if (!reason.empty()) bye.add(HeaderId::kReason, reason);
+  ua_.send(std::move(bye), {}, send_options());
   end(SessionEnd::kLocalBye);
 }
 
@@ -91,7 +92,7 @@ Status InviteSession::request(std::string_view method, std::string body,
           dialog_.refresh_target(response);
         }
       },
-      SendOptions{false, dialog_.next_hop_uri()});
+      send_options());
   return Ok{};
 }
 
@@ -121,6 +122,7 @@ void InviteSession::start_reinvite() {
       });
   reinvite_->set_cseq_source([this] { return dialog_.next_cseq(); });
   reinvite_->set_next_hop(dialog_.next_hop_uri());
+  if (flow_) reinvite_->set_flow(*flow_);
   reinvite_->start();
 }
 
@@ -226,7 +228,7 @@ void InviteSession::start_answer(const Message& ok, TransactionId transaction, c
     stop_answer();
     // §13.3.1.4: no ACK; the session is confirmed but must end with BYE.
     if (ended_) return;
-    ua_.send(dialog_.make_request("BYE"), {}, SendOptions{false, dialog_.next_hop_uri()});
+    ua_.send(dialog_.make_request("BYE"), {}, send_options());
     end(SessionEnd::kNoAck);
   });
 }
@@ -270,6 +272,12 @@ void InviteSession::acknowledge(const Message& response) {
 
 void InviteSession::send_ack(uint32_t cseq) {
   last_ack_ = SentAck{cseq, dialog_.id().remote_tag, dialog_.make_ack(cseq), std::nullopt};
+  if (flow_) {
+    ua_.stamp(last_ack_->ack, *flow_);
+    last_ack_->flow = *flow_;
+    ua_.send_stateless(last_ack_->ack, *flow_);
+    return;
+  }
   auto alive = std::weak_ptr<bool>(alive_);
   open_first(ua_.config().next_hop, dialog_.next_hop_uri(), [this, alive, cseq](Result<Flow> flow) {
     if (alive.expired() || !flow || !last_ack_ || last_ack_->cseq != cseq) return;

@@ -56,8 +56,12 @@ class InviteSession {
   void set_listener(Listener* listener) { listener_ = listener; }
   UserAgent& ua() { return ua_; }
 
-  // Sends BYE (CANCEL is the INVITE's business) and ends the session.
-  void bye();
+  // Sends every request of this dialog (and the ACK) on `flow`: a browser's WebSocket.
+  void set_flow(Flow flow) { flow_ = flow; }
+  const std::optional<Flow>& flow() const { return flow_; }
+  // Sends BYE (CANCEL is the INVITE's business) and ends the session. A non-empty `reason` is
+  // sent as the Reason header (RFC 3326), e.g. `SIP ;cause=408 ;text="Request Timeout"`.
+  void bye(std::string_view reason = {});
   // An in-dialog request; `on_response` gets its responses (a 481 or 408 ends the session).
   Status request(std::string_view method, std::string body = {}, std::string_view content_type = {},
                  ClientRequest::Handler on_response = {});
@@ -104,10 +108,12 @@ class InviteSession {
   void send_ack(uint32_t cseq);
   void on_reinvite_response(const Message& response, const Message& request);
   void start_reinvite();
+  SendOptions send_options() const { return SendOptions{false, dialog_.next_hop_uri(), flow_}; }
 
   UserAgent& ua_;
   Dialog dialog_;
   Listener* listener_ = nullptr;
+  std::optional<Flow> flow_;
   std::optional<PendingAnswer> answer_;
   std::optional<SentAck> last_ack_;
   std::unique_ptr<ClientRequest> reinvite_;  // our pending re-INVITE

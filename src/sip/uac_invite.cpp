@@ -20,6 +20,11 @@ UacInvite::~UacInvite() {
   if (linger_ != 0) ua_.cancel_timer(linger_);
 }
 
+void UacInvite::set_flow(Flow flow) {
+  flow_ = flow;
+  request_->set_flow(flow);
+}
+
 void UacInvite::start() { request_->start(); }
 
 Status UacInvite::cancel() { return request_->cancel(); }
@@ -58,7 +63,10 @@ InviteSession* UacInvite::fork_for(const Message& response, const Message& reque
     return nullptr;  // that fork's session already ended: no new dialog from a stale message
   }
   fork_tags_.push_back(tag);
-  return &ua_.add_session(std::make_unique<InviteSession>(ua_, std::move(*dialog)));
+  InviteSession& session =
+      ua_.add_session(std::make_unique<InviteSession>(ua_, std::move(*dialog)));
+  if (flow_) session.set_flow(*flow_);
+  return &session;
 }
 
 void UacInvite::on_response(const Message& response, const Message& request) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,8 @@ class UacInvite {
   UacInvite(const UacInvite&) = delete;
   UacInvite& operator=(const UacInvite&) = delete;
 
+  // Before start(): the INVITE and its sessions' requests go on `flow` (UserAgent::invite).
+  void set_flow(Flow flow);
   void start();
   // CANCEL (§9.1): sent once a provisional arrived; the INVITE then fails with 487.
   Status cancel();
@@ -58,6 +61,7 @@ class UacInvite {
   UserAgent& ua_;
   UacInviteListener& listener_;
   std::unique_ptr<ClientRequest> request_;
+  std::optional<Flow> flow_;
   std::vector<std::string> fork_tags_;  // remote tags in order of appearance
   std::string answered_tag_;
   bool answered_ = false;

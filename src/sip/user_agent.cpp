@@ -173,14 +173,17 @@ void UserAgent::send(Message request, ClientRequest::Handler handler, SendOption
                                            options.add_contact);
   ClientRequest& ref = *r;
   if (options.next_hop) ref.set_next_hop(std::move(*options.next_hop));
+  if (options.flow) ref.set_flow(*options.flow);
   requests_.push_back(std::move(r));
   ref.start();
 }
 
-UacInvite& UserAgent::invite(Message request, UacInviteListener& listener) {
+UacInvite& UserAgent::invite(Message request, UacInviteListener& listener,
+                             std::optional<Flow> flow) {
   Guard guard(*this);
   outgoing_.push_back(std::make_unique<UacInvite>(*this, std::move(request), listener));
   UacInvite& invite = *outgoing_.back();
+  if (flow) invite.set_flow(*flow);
   invite.start();
   return invite;
 }

@@ -68,6 +68,9 @@ struct UserAgentConfig {
 struct SendOptions {
   bool add_contact = false;     // our Contact for the flow, unless the request has one
   std::optional<Uri> next_hop;  // default: the first Route, else the Request-URI
+  // Send on this flow without resolving a next hop: a browser's WebSocket (RFC 7118 §5, its
+  // Contact is not reachable otherwise).
+  std::optional<Flow> flow;
 };
 
 class UserAgent final : public TransactionLayer::User {
@@ -105,7 +108,9 @@ class UserAgent final : public TransactionLayer::User {
   // Sends an INVITE (from make_request("INVITE", ...)); see UacInvite for the events. The
   // UacInvite stays valid until its on_failed returns, or 64*T1 after on_answered (other forks
   // may still answer until then); sessions until their on_terminated returns.
-  UacInvite& invite(Message request, UacInviteListener& listener);
+  // With `flow`, the INVITE and every request of its sessions go on that flow (SendOptions::flow).
+  UacInvite& invite(Message request, UacInviteListener& listener,
+                    std::optional<Flow> flow = std::nullopt);
   // Answers a request handed to Listener::on_request_outside_dialog.
   bool respond(const IncomingRequest& request, int status, std::string_view reason = {});
 

@@ -44,6 +44,13 @@ Result<Message> parse_ws_message(std::string_view bytes, const ParserLimits& lim
   return strict;
 }
 
+WsHttpResponse plain_response(http::status status, unsigned version, std::string body) {
+  WsHttpResponse response(status, version);
+  response.set(http::field::content_type, "text/plain; charset=utf-8");
+  response.body() = std::move(body);
+  return response;
+}
+
 // An authorizer's status, if it is an HTTP error status; else 403.
 http::status refusal_status(unsigned status) {
   return status >= 400 && status <= 599 ? static_cast<http::status>(status)
@@ -123,17 +130,66 @@ class WsTransport::TypedConnection final : public WsTransport::Connection {
   void read_upgrade() {
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(options_.max_upgrade_request_size));
-    parser_->body_limit(0);  // an upgrade is a GET: no body
-    http::async_read(ws_.next_layer(), buffer_, *parser_,
-                     [self = self()](boost::system::error_code ec, size_t) {
-                       if (!self->is_open()) {
-                         return;
-                       }
-                       if (ec) {
-                         return self->fail_handshake();
-                       }
-                       self->on_upgrade(self->parser_->release());
-                     });
+    // An upgrade is a GET without a body; the HTTP fallback may take POST bodies.
+    parser_->body_limit(options_.http_fallback ? options_.max_http_body : 0);
+    http::async_read(
+        ws_.next_layer(), buffer_, *parser_, [self = self()](boost::system::error_code ec, size_t) {
+          if (!self->is_open()) {
+            return;
+          }
+          if (ec == http::error::body_limit && self->options_.http_fallback) {
+            return self->answer_http(
+                plain_response(http::status::payload_too_large, 11, "request body too large\n"),
+                false);
+          }
+          if (ec) {
+            return self->fail_handshake();
+          }
+          WsUpgradeRequest request = self->parser_->release();
+          if (!websocket::is_upgrade(request) && self->options_.http_fallback) {
+            return self->serve_http(request);
+          }
+          self->on_upgrade(std::move(request));
+        });
+  }
+
+  // A plain HTTP request handed to the fallback handler; its reply is written, then the next
+  // request is read (keep-alive) or the connection closed.
+  void serve_http(const WsUpgradeRequest& request) {
+    beast::get_lowest_layer(ws_).expires_never();  // the reply may wait for a media worker
+    const bool keep_alive = request.keep_alive();
+    const unsigned version = request.version();
+    std::weak_ptr<TypedConnection> weak = self();
+    options_.http_fallback(request, flow().remote.to_string(),
+                           [weak, keep_alive, version](WsHttpResponse response) {
+                             auto self = weak.lock();
+                             if (!self || !self->is_open()) {
+                               return;
+                             }
+                             response.version(version);
+                             self->answer_http(std::move(response), keep_alive);
+                           });
+  }
+
+  void answer_http(WsHttpResponse response, bool keep_alive) {
+    auto shared = std::make_shared<WsHttpResponse>(std::move(response));
+    shared->set(http::field::server, kServer);
+    shared->keep_alive(keep_alive);
+    shared->prepare_payload();
+    beast::get_lowest_layer(ws_).expires_after(options_.handshake_timeout);
+    http::async_write(ws_.next_layer(), *shared,
+                      [self = self(), shared, keep_alive](boost::system::error_code ec, size_t) {
+                        if (!self->is_open()) {
+                          return;
+                        }
+                        if (ec) {
+                          return self->shut_down();
+                        }
+                        if (keep_alive) {
+                          return self->read_upgrade();  // bounded by handshake_timeout
+                        }
+                        self->finish_refusal();
+                      });
   }
 
   // The checks before the upgrade: a WebSocket upgrade offering `sip`, then the validator and
@@ -232,7 +288,8 @@ class WsTransport::TypedConnection final : public WsTransport::Connection {
                       });
   }
 
-  // After an HTTP refusal: close_notify on TLS, FIN on TCP, then close (bounded by the timeout).
+  // After an HTTP refusal or a last HTTP answer: close_notify on TLS, FIN on TCP, then close
+  // (bounded by the timeout).
   void finish_refusal() {
     if constexpr (kSecure) {
       ws_.next_layer().async_shutdown([self = self()](boost::system::error_code) {

@@ -2,7 +2,8 @@
 // connect to: an HTTP upgrade that must offer the `sip` subprotocol (else HTTP 400) and may be
 // refused by an authorizer (HTTP 401/403 with a short body: the gateway's token check), whose
 // identity then stays with the connection; then one SIP message per WebSocket message, text or
-// binary. Ping/pong keep-alives and the idle timeout are WebSocket control frames; admission,
+// binary. Other HTTP requests on the same port may be served by a fallback handler (the gateway's
+// HTTP API). Ping/pong keep-alives and the idle timeout are WebSocket control frames; admission,
 // the flood cut-off and the send queue bound are StreamTransport's.
 #pragma once
 
@@ -30,6 +31,10 @@ struct WsOptions : StreamOptions {
   size_t max_upgrade_request_size = 8192;  // HTTP request line and headers
   WsUpgradeValidator validate_upgrade;     // empty: no check (runs before `authorize`)
   WsUpgradeAuthorizer authorize;           // empty: accept every `sip` upgrade, no identity
+  // Requests that are not WebSocket upgrades go here instead of being refused with 400; keep-alive
+  // connections may send several. Bodies up to max_http_body (larger: 413).
+  WsHttpHandler http_fallback;
+  size_t max_http_body = 64 * 1024;
 };
 
 class WsTransport final : public StreamTransport {

@@ -44,6 +44,14 @@ using WsUpgradeAuthorizer = std::function<WsUpgradeVerdict(const WsUpgradeReques
 // The older, simpler hook: an empty optional accepts, a reason refuses with HTTP 401.
 using WsUpgradeValidator = std::function<std::optional<std::string>(const WsUpgradeRequest&)>;
 
+// A plain HTTP request on the WebSocket port (not an upgrade): the listener serves both SIP over
+// WebSocket and an HTTP API (GET /api/ice-servers) on one host:port. The handler answers through
+// `reply`, now or later on the signaling thread, exactly once.
+using WsHttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
+using WsHttpReply = std::function<void(WsHttpResponse)>;
+using WsHttpHandler =
+    std::function<void(const WsUpgradeRequest& request, const std::string& remote, WsHttpReply)>;
+
 // RFC 6455 §4.2.1: Sec-WebSocket-Protocol lists tokens, possibly over several header lines.
 bool offers_sip_subprotocol(const WsUpgradeRequest& request);
 
