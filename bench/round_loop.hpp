@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 #include "bench_util.hpp"
 
@@ -22,9 +23,19 @@ struct RoundConfig {
   int64_t budget_ns = 150'000'000;  // timed CPU per case after the minimum rounds
 };
 
-// "--quick" (the CTest smoke run): one short round.
+// "--quick" (the CTest smoke run): one short round. "--budget-ms N": N ms of timed CPU per case
+// instead of 150, e.g. so that the timed loop dominates a `perf record` of the program.
 inline RoundConfig round_config(int argc, char** argv) {
-  return quick_mode(argc, argv) ? RoundConfig{64, 1, 0} : RoundConfig{};
+  if (quick_mode(argc, argv)) {
+    return RoundConfig{64, 1, 0};
+  }
+  RoundConfig config;
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::string_view(argv[i]) == "--budget-ms") {
+      config.budget_ns = std::strtoll(argv[i + 1], nullptr, 10) * 1'000'000;
+    }
+  }
+  return config;
 }
 
 struct CaseResult {

@@ -91,8 +91,9 @@ class Slots {
   std::vector<size_t> lengths_;
 };
 
-SrtpSession make_ours(Profile profile, Direction direction) {
-  const Keys keys = make_keys(profile);
+SrtpSession make_ours(Profile profile, Direction direction, uint8_t key_variant = 0) {
+  Keys keys = make_keys(profile);
+  keys.key[0] ^= key_variant;  // distinct keys per session of the many-sessions case
   auto session = SrtpSession::create(profile, keys.master_key(), keys.master_salt(), direction);
   if (!session) die("SrtpSession::create: " + session.error().reason);
   return std::move(session).value();
@@ -215,6 +216,55 @@ Rounds libsrtp_unprotect(const Config& config, Profile profile, const Slots& inp
   });
 }
 
+// A media worker's echo/forwarding step over many sessions: per packet, session k's inbound
+// context unprotects it and its outbound context protects it again (what WebRtcTransport::on_rtp
+// does around its own work), one packet of each session in turn as in the echo benchmark's audio
+// pattern. With many sessions each packet meets its session's state (our objects and OpenSSL's
+// contexts) cold, as a busy worker does. The browsers' packets are protected untimed each round
+// with the sessions' own keys, so sequence numbers keep growing and the replay windows accept
+// them. Time per packet (two SRTP operations).
+Rounds ours_echo_pair(const Config& config, Profile profile, size_t size, size_t sessions) {
+  struct Call {
+    SrtpSession browser;  // the peer's outbound context: makes the input, untimed
+    SrtpSession in;
+    SrtpSession out;
+  };
+  if (sessions == 0) {
+    die("echo pair needs at least one session");
+  }
+  std::vector<Call> calls;
+  calls.reserve(sessions);
+  for (size_t k = 0; k < sessions; ++k) {
+    const auto variant = static_cast<uint8_t>(k);
+    calls.push_back(Call{make_ours(profile, Direction::kOutbound, variant),
+                         make_ours(profile, Direction::kInbound, variant),
+                         make_ours(profile, Direction::kOutbound, variant)});
+  }
+  Slots slots(config.packets);
+  uint32_t seq = 0;
+  return run_rounds(config, slots.count(), [&] {
+    fill_plain(slots, size, seq);
+    for (size_t i = 0; i < slots.count(); ++i) {
+      if (calls[i % sessions].browser.protect_rtp(slots.slot(i), slots.length(i)) !=
+          SrtpStatus::kOk) {
+        die("browser-side protect failed");
+      }
+    }
+    size_t failures = 0;
+    const int64_t start = tandem::bench::thread_cpu_ns();
+    for (size_t i = 0; i < slots.count(); ++i) {
+      Call& call = calls[i % sessions];
+      failures += call.in.unprotect_rtp(slots.slot(i), slots.length(i)) != SrtpStatus::kOk;
+      failures += call.out.protect_rtp(slots.slot(i), slots.length(i)) != SrtpStatus::kOk;
+    }
+    const int64_t ns = tandem::bench::thread_cpu_ns() - start;
+    if (failures > 0) {
+      die("echo pair unprotect/protect failed");
+    }
+    return ns;
+  });
+}
+
 // Both directions between the implementations, on a few packets, before anything is timed.
 void check_interop(Profile profile, size_t size) {
   SrtpSession ours_out = make_ours(profile, Direction::kOutbound);
@@ -295,6 +345,14 @@ void print_packet_line(Profile profile, size_t size, const char* op, const Round
       tandem::bench::verdict(ours.median(), kGoalPacketNs, true));
 }
 
+void print_echo_line(Profile profile, size_t size, size_t sessions, const Rounds& pair) {
+  std::printf(
+      "srtp %-24s %5zu B  echo pair x%-4zu unprotect+protect %6.3f µs/packet (best %6.3f)  = "
+      "%6.3f µs per operation  (goal ≤ 0.5 µs)  %s\n",
+      name_of(profile).c_str(), size, sessions, pair.median() / 1e3, pair.best() / 1e3,
+      pair.median() / 2e3, tandem::bench::verdict(pair.median() / 2, kGoalPacketNs, true));
+}
+
 void print_session_line(Profile profile, const Rounds& ours, const Rounds& alive,
                         const Rounds& cold) {
   std::printf(
@@ -328,6 +386,12 @@ int main(int argc, char** argv) {
       const Slots input = protected_set(config, profile, size);
       print_packet_line(profile, size, "unprotect", ours_unprotect(config, profile, input),
                         libsrtp_unprotect(config, profile, input));
+    }
+  }
+  // Session count: one (all state hot), a worker's hundreds (each packet meets its state cold).
+  for (const Profile profile : profiles) {
+    for (const size_t sessions : {size_t{1}, size_t{256}}) {
+      print_echo_line(profile, 172, sessions, ours_echo_pair(config, profile, 172, sessions));
     }
   }
   for (const Profile profile : profiles) {

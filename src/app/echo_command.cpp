@@ -4,20 +4,16 @@
 #include <boost/asio/signal_set.hpp>
 #include <filesystem>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <vector>
 
+#include "app/echo_service.hpp"
 #include "dtls/dtls_certificate.hpp"
 #include "http/http_router.hpp"
 #include "http/http_server.hpp"
-#include "http/static_files.hpp"
-#include "media/echo_sdp.hpp"
 #include "media/ice_tcp_acceptor.hpp"
 #include "media/media_worker.hpp"
-#include "sdp/parser.hpp"
-#include "sdp/serializer.hpp"
 
 #ifndef TANDEM_WEB_DIR
 #define TANDEM_WEB_DIR "web"
@@ -29,182 +25,15 @@ namespace {
 
 namespace asio = boost::asio;
 using http::HttpRequest;
-using http::HttpResponse;
 using http::Reply;
-using nlohmann::json;
 
-HttpResponse json_error(unsigned status, const std::string& message) {
-  return HttpResponse::json(status, json{{"error", message}}.dump());
-}
-
-json stats_json(const media::SessionStats& s) {
-  json streams = json::array();
-  for (const media::StreamStats& st : s.streams) {
-    json j = {{"mid", st.mid},
-              {"kind", st.kind == media::MediaKind::kAudio ? "audio" : "video"},
-              {"remote_ssrc", st.remote_ssrc},
-              {"local_ssrc", st.local_ssrc},
-              {"packets_received", st.packets_received},
-              {"packets_sent", st.packets_sent},
-              {"cumulative_lost", st.cumulative_lost},
-              {"jitter", st.jitter},
-              {"remote_fraction_lost", st.remote_fraction_lost}};
-    j["rtt_ms"] = st.rtt_ms ? json(*st.rtt_ms) : json(nullptr);
-    streams.push_back(std::move(j));
-  }
-  json j = {{"session", std::to_string(s.worker) + "/" + std::to_string(s.id)},
-            {"ice", s.ice_state},
-            {"dtls", s.dtls_state},
-            {"srtp_profile", s.srtp_profile},
-            {"selected_path", s.selected_path},
-            {"selected_transport", s.selected_transport},
-            {"age_s", s.age_s},
-            {"datagrams_received", s.datagrams_received},
-            {"datagrams_sent", s.datagrams_sent},
-            {"rtcp_received", s.rtcp_received},
-            {"rtcp_sent", s.rtcp_sent},
-            {"srtp_failures", s.srtp_failures},
-            {"srtp_replays", s.srtp_replays},
-            {"srtp_auth_failures", s.srtp_auth_failures},
-            {"streams", std::move(streams)}};
-  j["connect_ms"] = s.connect_ms ? json(*s.connect_ms) : json(nullptr);
-  return j;
-}
-
-// The state of the running service, owned by run_echo's stack and used only on the signaling
-// thread.
-struct EchoService {
+// The media side of the running service, owned by run_echo's stack and used only on the
+// signaling thread; EchoService serves the HTTP side.
+struct EchoMedia {
   asio::io_context io;
   std::vector<std::unique_ptr<media::MediaWorker>> workers;
-  size_t next_worker = 0;
   std::unique_ptr<media::IceTcpAcceptor> tcp;  // the shared ICE-TCP port, or none
   std::vector<ice::Endpoint> tcp_candidates;   // its announced addresses (transport TCP)
-  std::unique_ptr<http::StaticFiles> files;
-
-  void post_offer(const HttpRequest& request, Reply reply) {
-    std::string sdp_text;
-    if (request.content_type == "application/json") {
-      const json body = json::parse(request.body, nullptr, false);
-      if (body.is_discarded() || !body.is_object() || !body.contains("sdp") ||
-          !body["sdp"].is_string()) {
-        reply(json_error(400, "expected a JSON object with an \"sdp\" string"));
-        return;
-      }
-      sdp_text = body["sdp"].get<std::string>();
-    } else if (request.content_type == "application/sdp" || request.content_type == "text/plain" ||
-               request.content_type.empty()) {
-      sdp_text = request.body;
-    } else {
-      reply(json_error(415, "send the offer as application/sdp, text/plain or application/json"));
-      return;
-    }
-    auto offer = sdp::parse_sdp(sdp_text);
-    if (!offer) {
-      reply(json_error(400, "the offer is not valid SDP: " + offer.error().describe()));
-      return;
-    }
-    auto plan = media::plan_echo(*offer);
-    if (!plan) {
-      reply(json_error(400, plan.error().reason));
-      return;
-    }
-    media::MediaWorker& worker = *workers[next_worker++ % workers.size()];
-    auto shared_plan = std::make_shared<media::EchoPlan>(std::move(plan.value()));
-    auto shared_offer = std::make_shared<sdp::SessionDescription>(std::move(offer.value()));
-    media::SessionParams params = shared_plan->params;
-    worker.create_session(
-        std::move(params), io.get_executor(),
-        [reply = std::move(reply), shared_plan, shared_offer,
-         tcp = tcp_candidates](Result<media::SessionInfo> info) {
-          if (!info) {
-            reply(json_error(503, "cannot create the media session: " + info.error().reason));
-            return;
-          }
-          info->candidates.insert(info->candidates.end(), tcp.begin(), tcp.end());
-          const auto answer = media::build_echo_answer(*shared_offer, *shared_plan, *info);
-          json body = {{"type", "answer"},
-                       {"sdp", sdp::serialize_sdp(answer)},
-                       {"session", std::to_string(info->worker) + "/" + std::to_string(info->id)}};
-          reply(HttpResponse::json(200, body.dump()));
-        });
-  }
-
-  void delete_session(const HttpRequest& request, Reply reply) {
-    // /api/echo/<worker>/<id>
-    const std::string rest = request.path.substr(std::string_view("/api/echo/").size());
-    const size_t slash = rest.find('/');
-    unsigned long worker = 0;
-    unsigned long id = 0;
-    try {
-      if (slash == std::string::npos) throw std::invalid_argument("no slash");
-      worker = std::stoul(rest.substr(0, slash));
-      id = std::stoul(rest.substr(slash + 1));
-    } catch (const std::exception&) {
-      reply(json_error(404, "expected /api/echo/<worker>/<session>"));
-      return;
-    }
-    if (worker >= workers.size()) {
-      reply(json_error(404, "no such worker"));
-      return;
-    }
-    workers[worker]->destroy_session(static_cast<media::SessionId>(id));
-    reply(HttpResponse::json(200, R"({"deleted": true})"));
-  }
-
-  void get_stats(Reply reply) {
-    struct Gather {
-      json sessions = json::array();
-      json workers = json::array();
-      size_t pending = 0;
-      Reply reply;
-      json ice_tcp = nullptr;
-    };
-    auto gather = std::make_shared<Gather>();
-    if (tcp) {
-      const media::IceTcpAcceptorCounters& c = tcp->counters();
-      gather->ice_tcp = {{"accepted", c.accepted},
-                         {"handed_over", c.handed_over},
-                         {"rejected_not_stun", c.rejected_not_stun},
-                         {"rejected_unknown_ufrag", c.rejected_unknown_ufrag},
-                         {"timeouts", c.timeouts},
-                         {"over_limit", c.over_limit}};
-    }
-    gather->pending = workers.size();
-    gather->reply = std::move(reply);
-    for (auto& worker : workers) {
-      const uint32_t index = worker->index();
-      worker->query_stats(io.get_executor(), [gather, index](std::vector<media::SessionStats> stats,
-                                                             media::WorkerCounters c) {
-        for (const auto& s : stats) gather->sessions.push_back(stats_json(s));
-        gather->workers.push_back({{"worker", index},
-                                   {"datagrams_received", c.datagrams_received},
-                                   {"datagrams_sent", c.datagrams_sent},
-                                   {"send_errors", c.send_errors},
-                                   {"receive_batches", c.receive_batches},
-                                   {"gso_sends", c.gso_sends},
-                                   {"gso_disabled", c.gso_disabled},
-                                   {"dropped_unknown_ufrag", c.dropped_unknown_ufrag},
-                                   {"dropped_unknown_path", c.dropped_unknown_path},
-                                   {"dropped_unknown_class", c.dropped_unknown_class},
-                                   {"dropped_bad_stun", c.dropped_bad_stun},
-                                   {"sessions_created", c.sessions_created},
-                                   {"sessions_destroyed", c.sessions_destroyed},
-                                   {"tcp_connections_adopted", c.tcp.connections_adopted},
-                                   {"tcp_connections_rejected", c.tcp.connections_rejected},
-                                   {"tcp_connections_closed", c.tcp.connections_closed},
-                                   {"tcp_oversize_frames", c.tcp.oversize_frames},
-                                   {"tcp_frames_received", c.tcp.frames_received},
-                                   {"tcp_frames_sent", c.tcp.frames_sent},
-                                   {"tcp_send_dropped", c.tcp.send_dropped}});
-        if (--gather->pending == 0) {
-          json body = {{"sessions", gather->sessions},
-                       {"workers", gather->workers},
-                       {"ice_tcp", gather->ice_tcp}};
-          gather->reply(HttpResponse::json(200, body.dump(2)));
-        }
-      });
-    }
-  }
 };
 
 bool split_host_port(const std::string& text, std::string& host, uint16_t& port) {
@@ -234,7 +63,7 @@ std::optional<ice::Endpoint> tcp_endpoint(const std::string& address, uint16_t p
 
 // The shared ICE-TCP port on the media addresses; connections go to the worker their first
 // check's ufrag names. Fills service.tcp and the announced TCP candidates.
-bool start_ice_tcp(EchoService& service, const EchoOptions& options, const std::string& media_host,
+bool start_ice_tcp(EchoMedia& service, const EchoOptions& options, const std::string& media_host,
                    uint16_t media_port, std::ostream& err) {
   media::IceTcpAcceptorConfig config;
   config.addresses.push_back(media_host);
@@ -321,7 +150,7 @@ int run_echo(const EchoOptions& options, std::ostream& out, std::ostream& err) {
     err << "tandem echo: DTLS certificate: " << certificate.error().reason << "\n";
     return 1;
   }
-  EchoService service;
+  EchoMedia service;
   for (unsigned i = 0; i < options.workers; ++i) {
     media::MediaWorkerConfig config;
     config.index = i;
@@ -346,24 +175,9 @@ int run_echo(const EchoOptions& options, std::ostream& out, std::ostream& err) {
     err << "tandem echo: --web-dir: no index.html in " << web_dir.string() << "\n";
     return 1;
   }
-  service.files = std::make_unique<http::StaticFiles>(web_dir, "/precall/");
-
+  EchoService echo(service.io, service.workers, service.tcp_candidates, service.tcp.get(), web_dir);
   http::HttpRouter router;
-  router.add("POST", "/api/echo", [&service](const HttpRequest& r, Reply reply) {
-    service.post_offer(r, std::move(reply));
-  });
-  router.add_prefix("DELETE", "/api/echo/", [&service](const HttpRequest& r, Reply reply) {
-    service.delete_session(r, std::move(reply));
-  });
-  router.add("GET", "/api/echo/stats",
-             [&service](const HttpRequest&, Reply reply) { service.get_stats(std::move(reply)); });
-  router.add("GET", "/",
-             [](const HttpRequest&, Reply reply) { reply(HttpResponse::redirect("/precall/")); });
-  router.add("GET", "/precall",
-             [](const HttpRequest&, Reply reply) { reply(HttpResponse::redirect("/precall/")); });
-  router.add_prefix("GET", "/precall/", [&service](const HttpRequest& r, Reply reply) {
-    reply(service.files->serve(r.path));
-  });
+  echo.add_routes(router);
   auto server = http::HttpServer::create(
       service.io, options.http, [router = std::move(router)](const HttpRequest& r, Reply reply) {
         router.dispatch(r, std::move(reply));

@@ -6,12 +6,18 @@
 #include "app/check_config_command.hpp"
 #include "app/echo_command.hpp"
 #include "app/resolve_command.hpp"
+#include "app/run_command.hpp"
 #include "app/sip_lint.hpp"
 #include "app/token_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Tandem: a WebRTC-to-SIP gateway"};
-  app.require_subcommand(1);
+  // `tandem --config FILE` runs the gateway; otherwise one subcommand.
+  app.require_subcommand(0, 1);
+  std::string config_path;
+  CLI::Option* config = app.add_option(
+      "--config", config_path,
+      "Run the gateway with this TOML configuration (docs/configuration.md) until SIGTERM/SIGINT");
 
   std::string lint_path = "-";
   CLI::App* lint =
@@ -37,6 +43,13 @@ int main(int argc, char** argv) {
   CLI::App* verify_token = tandem::app::add_verify_token_subcommand(app, verify_token_options);
 
   CLI11_PARSE(app, argc, argv);
+  if (app.get_subcommands().empty()) {
+    if (config->count() == 0) {
+      std::cerr << app.help() << "\nRun the gateway with --config FILE, or name a subcommand.\n";
+      return 2;
+    }
+    return tandem::app::run_gateway(config_path, std::cout, std::cerr);
+  }
   if (verify_token->parsed()) {
     return tandem::app::run_verify_token(verify_token_options, std::cin,
                                          std::chrono::system_clock::now(), std::cout, std::cerr);

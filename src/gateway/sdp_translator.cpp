@@ -35,6 +35,12 @@ std::optional<size_t> audio_index(const sdp::SessionDescription& sd) {
   return std::nullopt;
 }
 
+// The browser's telephone-event: /48000 (Chromium, Safari), else /8000 (Firefox offers only that).
+std::optional<sdp::Codec> browser_dtmf(const std::vector<sdp::Codec>& codecs) {
+  if (auto c = sdp::find_codec(codecs, dtmf_48k())) return c;
+  return sdp::find_codec(codecs, dtmf_8k());
+}
+
 bool sends(sdp::Direction d) {
   return d == sdp::Direction::kSendRecv || d == sdp::Direction::kSendOnly;
 }
@@ -228,10 +234,10 @@ Result<sdp::SessionDescription> offer_to_pbx(const sdp::SessionDescription& brow
         {pt, "telephone-event", 8000, std::nullopt, std::string(kDtmfEvents), {}, false});
   }
   if (with_opus) {
-    const auto browser_dtmf = sdp::find_codec(offered, dtmf_48k());
-    const uint8_t pt = browser_dtmf && std::find(used.begin(), used.end(),
-                                                 browser_dtmf->payload_type) == used.end()
-                           ? browser_dtmf->payload_type
+    const auto offered_dtmf = sdp::find_codec(offered, dtmf_48k());
+    const uint8_t pt = offered_dtmf && std::find(used.begin(), used.end(),
+                                                 offered_dtmf->payload_type) == used.end()
+                           ? offered_dtmf->payload_type
                            : free_dynamic_pt(used, kOurDtmf48kPt);
     ours.push_back(
         {pt, "telephone-event", 48000, std::nullopt, std::string(kDtmfEvents), {}, false});
@@ -288,9 +294,10 @@ Result<Negotiated> answer_to_browser(const sdp::SessionDescription& browser_offe
   const auto opus = sdp::find_codec(offered, opus_48k());
   if (!opus) return not_acceptable("no usable audio codec: the browser did not offer opus/48000/2");
   std::vector<sdp::Codec> codecs = {*opus};
-  if (const auto dtmf = sdp::find_codec(offered, dtmf_48k())) {
+  if (const auto dtmf = browser_dtmf(offered)) {
     codecs.push_back(*dtmf);
     mode->browser_dtmf_pt = dtmf->payload_type;
+    mode->browser_dtmf_clock_rate = dtmf->clock_rate;
   }
   mode->browser_pt = opus->payload_type;
   // The PBX's answer direction is ours toward the browser, made a valid answer to its offer.
@@ -359,8 +366,10 @@ Result<Negotiated> answer_to_pbx(const sdp::SessionDescription& pbx_offer,
   if (!opus || opus->payload_type != kOurOpusPt)
     return not_acceptable("the browser's answer has no opus/48000/2 with our payload type");
   mode->browser_pt = opus->payload_type;
-  if (const auto dtmf = sdp::find_codec(browser_codecs, dtmf_48k()))
+  if (const auto dtmf = browser_dtmf(browser_codecs)) {
     mode->browser_dtmf_pt = dtmf->payload_type;
+    mode->browser_dtmf_clock_rate = dtmf->clock_rate;
+  }
 
   const std::vector<sdp::Codec> offered = sdp::codecs(pm);
   const std::vector<sdp::Codec> common = sdp::intersect_codecs(offered, pbx_preferences(config));

@@ -57,7 +57,8 @@ struct BridgeMode {
   bool passthrough() const { return pbx_codec == PbxCodec::kOpus; }
   uint8_t browser_pt = 111;  // Opus on the browser leg
   uint8_t pbx_pt = 0;
-  std::optional<uint8_t> browser_dtmf_pt;  // telephone-event/48000
+  std::optional<uint8_t> browser_dtmf_pt;  // telephone-event/48000, or /8000 (Firefox)
+  uint32_t browser_dtmf_clock_rate = 48000;
   std::optional<uint8_t> pbx_dtmf_pt;
   uint32_t pbx_dtmf_clock_rate = 8000;
   // Our own directions: what we may send/receive on each leg.

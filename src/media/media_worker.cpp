@@ -1,5 +1,6 @@
 #include "media/media_worker.hpp"
 
+#include <openssl/rand.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,6 +27,14 @@ std::optional<ice::Endpoint> endpoint_of(const std::string& address, uint16_t po
   return ice::Endpoint::from_sockaddr(ep.data(), static_cast<socklen_t>(ep.size()));
 }
 
+uint32_t make_ssrc() {
+  uint32_t v = 0;
+  while (v == 0) {
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(&v), sizeof v) != 1) v = 0x5a17c0de;
+  }
+  return v;
+}
+
 // A socket handed from the acceptor's thread: closed unless the worker takes it.
 struct OwnedFd {
   explicit OwnedFd(int f) : fd(f) {}
@@ -44,7 +53,9 @@ MediaWorker::MediaWorker(const MediaWorkerConfig& config, dtls::DtlsContext cont
     : config_(config),
       tcp_(io_, *this, kMaxDatagram, kBufferSize, config.max_tcp_connections),
       tick_timer_(io_),
-      dtls_context_(std::move(context)) {
+      dtls_context_(std::move(context)),
+      port_pool_(config.pbx_ports, config.pbx_bind_address),
+      pbx_buffer_(kBufferSize) {
   size_t slots = 64;
   while (slots < config.max_sessions * 2 && slots < (size_t{1} << 16)) slots *= 2;
   session_cache_.resize(slots);
@@ -108,6 +119,8 @@ void MediaWorker::stop() {
 
 void MediaWorker::shutdown() {
   stopped_ = true;
+  bridges_.clear();  // before the transports they refer to
+  bridge_count_.store(0, std::memory_order_relaxed);
   for (auto& [id, session] : sessions_) session->close();
   flush();
   std::fill(session_cache_.begin(), session_cache_.end(), CachedSession{});
@@ -139,12 +152,49 @@ void MediaWorker::query_stats(asio::any_io_executor reply_to, StatsCallback done
     for (const auto& [id, session] : sessions_) {
       stats.push_back(session->stats(now));
       stats.back().worker = config_.index;
+      if (const CallBridge* bridge = bridge_by_id(id)) stats.back().bridge = bridge->stats();
     }
     WorkerCounters counters = counters_;
     counters.tcp = tcp_.counters();
     asio::post(reply_to, [done = std::move(done), stats = std::move(stats), counters]() mutable {
       done(std::move(stats), counters);
     });
+  });
+}
+
+void MediaWorker::allocate_bridge(asio::any_io_executor reply_to, BridgeCallback done) {
+  asio::post(io_, [this, reply_to, done = std::move(done)]() mutable {
+    auto result = do_allocate_bridge();
+    asio::post(reply_to, [done = std::move(done), result = std::move(result)]() mutable {
+      done(std::move(result));
+    });
+  });
+}
+
+void MediaWorker::configure_bridge(SessionId id, BridgeParams params,
+                                   asio::any_io_executor reply_to, StatusCallback done) {
+  asio::post(
+      io_, [this, id, params = std::move(params), reply_to, done = std::move(done)]() mutable {
+        CallBridge* bridge = bridge_by_id(id);
+        Status result = bridge == nullptr ? Status(Error{"media: no bridge " + std::to_string(id)})
+                                          : bridge->configure(params, SteadyClock::now());
+        flush();
+        asio::post(reply_to, [done = std::move(done), result = std::move(result)]() mutable {
+          done(std::move(result));
+        });
+      });
+}
+
+void MediaWorker::send_dtmf(SessionId id, char digit, Duration duration) {
+  asio::post(io_, [this, id, digit, duration] {
+    if (CallBridge* bridge = bridge_by_id(id)) (void)bridge->send_dtmf(digit, duration);
+  });
+}
+
+void MediaWorker::set_ended_handler(asio::any_io_executor reply_to, EndedCallback handler) {
+  asio::post(io_, [this, reply_to, handler = std::move(handler)]() mutable {
+    ended_executor_ = std::move(reply_to);
+    ended_handler_ = std::move(handler);
   });
 }
 
@@ -186,7 +236,112 @@ Result<SessionInfo> MediaWorker::do_create(const SessionParams& params) {
   return info;
 }
 
+Result<std::pair<std::string, std::string>> MediaWorker::new_credentials() {
+  auto ufrag = make_local_ufrag(config_.index);
+  auto pwd = make_local_pwd();
+  if (!ufrag) return ufrag.error();
+  if (!pwd) return pwd.error();
+  if (table_.find_by_ufrag(*ufrag)) return Error{"ICE ufrag collision, try again"};
+  return std::pair{std::move(ufrag.value()), std::move(pwd.value())};
+}
+
+Result<BridgeInfo> MediaWorker::do_allocate_bridge() {
+  if (stopped_) return Error{"media worker is stopping"};
+  if (sessions_.size() >= config_.max_sessions) {
+    return Error{"media worker " + std::to_string(config_.index) + " is full (" +
+                 std::to_string(config_.max_sessions) + " sessions)"};
+  }
+  if (port_pool_.range().pairs() == 0) {
+    return Error{"media worker " + std::to_string(config_.index) + " has no RTP port range"};
+  }
+  auto credentials = new_credentials();
+  if (!credentials) return credentials.error();
+  auto [ufrag, pwd] = std::move(credentials.value());
+  const SessionId id = next_id_++;
+  const TimePoint now = SteadyClock::now();
+  auto transport =
+      WebRtcTransport::create_bridge(id, {ufrag, pwd}, dtls_context_, *this, ntp_clock_, now);
+  if (!transport) return transport.error();
+  auto sockets = port_pool_.acquire(io_);
+  if (!sockets) return sockets.error();
+  const uint16_t pbx_port = sockets->port;
+  CallBridge::Ssrcs ssrcs{make_ssrc(), make_ssrc()};
+  auto bridge =
+      std::make_unique<CallBridge>(**transport, std::move(sockets.value()), ssrcs, ntp_clock_);
+  table_.add_ufrag(ufrag, id);
+  sessions_.emplace(id, std::move(transport.value()));
+  bridges_.emplace(id, std::move(bridge));
+  bridge_count_.store(bridges_.size(), std::memory_order_relaxed);
+  ++counters_.sessions_created;
+  ++counters_.bridges_allocated;
+  arm_pbx_receive(id, false);
+  arm_pbx_receive(id, true);
+  BridgeInfo info;
+  info.id = id;
+  info.worker = config_.index;
+  info.local_ufrag = std::move(ufrag);
+  info.local_pwd = std::move(pwd);
+  info.fingerprint_sha256 = dtls_context_.fingerprint_sha256();
+  info.candidates = announced_;
+  info.pbx_address = config_.pbx_announced_address.empty() ? config_.pbx_bind_address
+                                                           : config_.pbx_announced_address;
+  info.pbx_port = pbx_port;
+  return info;
+}
+
+CallBridge* MediaWorker::bridge_by_id(SessionId id) noexcept {
+  const auto it = bridges_.find(id);
+  return it == bridges_.end() ? nullptr : it->second.get();
+}
+
+void MediaWorker::arm_pbx_receive(SessionId id, bool rtcp) {
+  CallBridge* bridge = bridge_by_id(id);
+  if (bridge == nullptr) return;
+  auto& socket = rtcp ? bridge->pbx().rtcp_socket() : bridge->pbx().rtp_socket();
+  // The handler looks the bridge up again: it may have been released meanwhile.
+  socket.async_wait(udp::socket::wait_read, [this, id, rtcp](const boost::system::error_code& ec) {
+    if (ec || stopped_) return;
+    CallBridge* b = bridge_by_id(id);
+    if (b == nullptr) return;
+    drain_pbx(*b, rtcp);
+    arm_pbx_receive(id, rtcp);
+  });
+}
+
+void MediaWorker::drain_pbx(CallBridge& bridge, bool rtcp) noexcept {
+  auto& socket = rtcp ? bridge.pbx().rtcp_socket() : bridge.pbx().rtp_socket();
+  const auto buffer = std::span<uint8_t>(pbx_buffer_);
+  try {  // the error_code overload throws only if asio's endpoint could not hold the address
+    for (;;) {
+      udp::endpoint from;
+      boost::system::error_code ec;
+      const size_t n = socket.receive_from(asio::buffer(buffer.data(), kMaxDatagram), from, 0, ec);
+      if (ec) break;  // would_block: drained
+      ++counters_.datagrams_received;
+      const TimePoint now = SteadyClock::now();
+      if (rtcp) {
+        bridge.on_pbx_rtcp(buffer.first(n), from, now);
+      } else {
+        bridge.on_pbx_rtp(buffer, n, from, now);
+      }
+    }
+  } catch (...) {
+    ++counters_.dropped_unknown_class;
+  }
+  flush();
+}
+
+void MediaWorker::destroy_bridge(SessionId id) {
+  const auto it = bridges_.find(id);
+  if (it == bridges_.end()) return;
+  const uint16_t port = it->second->pbx().port();
+  bridges_.erase(it);  // closes its sockets
+  port_pool_.release(port);
+  bridge_count_.store(bridges_.size(), std::memory_order_relaxed);
+}
+
 void MediaWorker::do_destroy(SessionId id) {
+  destroy_bridge(id);
   const auto it = sessions_.find(id);
   if (it == sessions_.end()) return;
   it->second->close();
@@ -298,13 +453,18 @@ void MediaWorker::arm_tick() {
 
 void MediaWorker::on_tick() noexcept {
   const TimePoint now = SteadyClock::now();
+  for (auto& [id, bridge] : bridges_) bridge->on_tick(now);
   for (auto it = sessions_.begin(); it != sessions_.end();) {
     WebRtcTransport& session = *it->second;
     session.on_tick(now);
-    if (session.finished() || session.age(now) > config_.max_session_age) {
+    // A call lasts as long as it lasts: the age limit is the echo service's.
+    const bool too_old = !session.is_bridge() && session.age(now) > config_.max_session_age;
+    if (session.finished() || too_old) {
+      const SessionId id = it->first;
+      if (session.is_bridge()) report_ended(id, session.finish_reason());
+      destroy_bridge(id);
       session.close();
       flush();  // the close_notify, before its ICE-TCP connection goes
-      const SessionId id = it->first;
       it = sessions_.erase(it);
       forget_session(id);
     } else {
@@ -313,6 +473,13 @@ void MediaWorker::on_tick() noexcept {
   }
   flush();
   tcp_.reap();
+}
+
+void MediaWorker::report_ended(SessionId id, std::string_view reason) {
+  ++counters_.bridges_ended;
+  if (!ended_handler_) return;
+  asio::post(ended_executor_,
+             [handler = ended_handler_, id, reason = std::string(reason)] { handler(id, reason); });
 }
 
 void MediaWorker::send_datagram(std::span<const uint8_t> datagram,

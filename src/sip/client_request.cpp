@@ -25,7 +25,7 @@ struct IgnoreResponses final : ClientTransactionUser {
 // The one flow a pinned request goes on.
 class PinnedFlowOpener final : public FlowOpener {
  public:
-  explicit PinnedFlowOpener(Flow flow) : flow_(flow) {}
+  explicit PinnedFlowOpener(const Flow& flow) : flow_(flow) {}
   void open(const Target& /*target*/, FlowDone done) override { done(flow_); }
   std::optional<PeerAddress> local_address(TransportKind /*kind*/) const override {
     return flow_.local;

@@ -38,7 +38,7 @@ class ClientRequest final : public FailoverUser {
   // Where to send instead of the first Route or the Request-URI (a dialog's strict router).
   void set_next_hop(Uri uri) { next_hop_ = std::move(uri); }
   // Send on this flow only, without asking the next hop (a browser's WebSocket connection).
-  void set_flow(Flow flow) { pinned_flow_ = flow; }
+  void set_flow(const Flow& flow) { pinned_flow_ = flow; }
   // Send credentials remembered from earlier challenges up front (registration refreshes).
   void set_preauthorize(bool on) { preauthorize_ = on; }
 

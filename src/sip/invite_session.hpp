@@ -57,7 +57,7 @@ class InviteSession {
   UserAgent& ua() { return ua_; }
 
   // Sends every request of this dialog (and the ACK) on `flow`: a browser's WebSocket.
-  void set_flow(Flow flow) { flow_ = flow; }
+  void set_flow(const Flow& flow) { flow_ = flow; }
   const std::optional<Flow>& flow() const { return flow_; }
   // Sends BYE (CANCEL is the INVITE's business) and ends the session. A non-empty `reason` is
   // sent as the Reason header (RFC 3326), e.g. `SIP ;cause=408 ;text="Request Timeout"`.

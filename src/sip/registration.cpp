@@ -94,7 +94,7 @@ void Registration::send_register(uint32_t expires) {
       [this, alive, expires](const Message& response, const Message& request) {
         if (!alive.expired()) on_response(response, request, expires);
       },
-      SendOptions{true, std::nullopt});
+      SendOptions{true, std::nullopt, std::nullopt});
 }
 
 void Registration::on_response(const Message& response, const Message& request, uint32_t asked) {

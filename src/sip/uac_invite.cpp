@@ -20,7 +20,7 @@ UacInvite::~UacInvite() {
   if (linger_ != 0) ua_.cancel_timer(linger_);
 }
 
-void UacInvite::set_flow(Flow flow) {
+void UacInvite::set_flow(const Flow& flow) {
   flow_ = flow;
   request_->set_flow(flow);
 }

@@ -37,7 +37,7 @@ class UacInvite {
   UacInvite& operator=(const UacInvite&) = delete;
 
   // Before start(): the INVITE and its sessions' requests go on `flow` (UserAgent::invite).
-  void set_flow(Flow flow);
+  void set_flow(const Flow& flow);
   void start();
   // CANCEL (§9.1): sent once a provisional arrived; the INVITE then fails with 487.
   Status cancel();

@@ -137,7 +137,9 @@ void UserAgent::preauthorize(Message& request) {
   if (!config_.credentials) return;
   // Only the identity the lookup picks for this request: with many users on one user agent,
   // another user's credentials must never ride along.
-  for (auto& [name, client] : digest_) {
+  for (auto& entry : digest_) {
+    const std::string& name = entry.first;  // clang 14 cannot capture structured bindings
+    DigestClient& client = entry.second;
     const bool ours = std::ranges::any_of(client.realms(), [&](const std::string& realm) {
       auto c = config_.credentials(realm, request);
       return c && c->username == name;

@@ -269,7 +269,10 @@ class WsTransport::TypedConnection final : public WsTransport::Connection {
     ++transport_stats().upgrades_refused;
     auto response = std::make_shared<http::response<http::string_body>>(status, request.version());
     response->set(http::field::server, kServer);
-    response->set(http::field::content_type, "text/plain; charset=utf-8");
+    // The gateway's token refusals are JSON ({"error":..,"detail":..}), like /api/ice-servers'.
+    response->set(http::field::content_type, !body.empty() && body.front() == '{'
+                                                 ? "application/json"
+                                                 : "text/plain; charset=utf-8");
     if (status == http::status::unauthorized) {
       response->set(http::field::www_authenticate, "Bearer realm=\"tandem\"");
     }

@@ -34,7 +34,7 @@ struct WsOptions : StreamOptions {
   // Requests that are not WebSocket upgrades go here instead of being refused with 400; keep-alive
   // connections may send several. Bodies up to max_http_body (larger: 413).
   WsHttpHandler http_fallback;
-  size_t max_http_body = 64 * 1024;
+  size_t max_http_body = size_t{64} * 1024;
 };
 
 class WsTransport final : public StreamTransport {

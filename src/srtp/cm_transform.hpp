@@ -9,8 +9,8 @@
 
 #include "common/result.hpp"
 #include "srtp/aes_ctr.hpp"
-#include "common/hmac_sha1.hpp"
 #include "srtp/key_derivation.hpp"
+#include "srtp/prekeyed_hmac.hpp"
 #include "srtp/profile.hpp"
 
 namespace tandem::srtp {
@@ -40,13 +40,13 @@ class CmTransform {
                       std::span<const uint8_t> tag) noexcept;
 
  private:
-  CmTransform(AesCtr rtp_cipher, AesCtr rtcp_cipher, HmacSha1 rtp_mac, HmacSha1 rtcp_mac,
-              const SessionKeys& keys);
+  CmTransform(AesCtr rtp_cipher, AesCtr rtcp_cipher, PrekeyedHmacSha1 rtp_mac,
+              PrekeyedHmacSha1 rtcp_mac, const SessionKeys& keys);
 
   AesCtr rtp_cipher_;
   AesCtr rtcp_cipher_;
-  HmacSha1 rtp_mac_;
-  HmacSha1 rtcp_mac_;
+  PrekeyedHmacSha1 rtp_mac_;
+  PrekeyedHmacSha1 rtcp_mac_;
   std::array<uint8_t, 14> rtp_salt_;
   std::array<uint8_t, 14> rtcp_salt_;
 };

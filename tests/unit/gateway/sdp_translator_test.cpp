@@ -182,6 +182,7 @@ TEST(SdpTranslator, BrowserAnswerAndBridgeFromPbxAnswer) {
     }
     EXPECT_EQ(b.browser_pt, 111);
     EXPECT_EQ(b.browser_dtmf_pt, 110);
+    EXPECT_EQ(b.browser_dtmf_clock_rate, 48000u);
     EXPECT_EQ(b.browser_direction, c.browser_direction);
     EXPECT_EQ(b.pbx_direction, c.pbx_direction);
     EXPECT_EQ(b.pbx_address, "127.0.0.1");
@@ -212,6 +213,25 @@ TEST(SdpTranslator, BrowserAnswerAndBridgeFromPbxAnswer) {
     }
     EXPECT_EQ(parse(sdp::serialize_sdp(a)), a);
   }
+}
+
+// Firefox offers telephone-event/8000 only: the browser leg keeps it, at its own clock.
+TEST(SdpTranslator, BrowserTelephoneEventAt8kHz) {
+  std::string offer = read(kBrowserDir / "chromium-156-audio.offer.sdp");
+  offer = replaced(offer, "telephone-event/48000", "telephone-event/8000");
+  offer = without_lines(offer, "a=rtpmap:126 telephone-event/8000");
+  const sdp::SessionDescription browser_offer = parse(offer);
+  const auto pbx_offer = offer_to_pbx(browser_offer, TranslatorConfig{}, kPbx);
+  ASSERT_TRUE(pbx_offer.ok()) << pbx_offer.error().reason;
+  const auto got =
+      answer_to_browser(browser_offer, *pbx_offer,
+                        parse(read(kDataDir / "tandem-pbx-pcmu.answer.sdp")), browser_transport());
+  ASSERT_TRUE(got.ok()) << got.error().reason;
+  EXPECT_EQ(got->bridge.browser_dtmf_pt, 110);
+  EXPECT_EQ(got->bridge.browser_dtmf_clock_rate, 8000u);
+  EXPECT_EQ(formats(got->sdp.media[0]), "111 110");
+  const std::string answer = sdp::serialize_sdp(got->sdp);
+  EXPECT_NE(answer.find("a=rtpmap:110 telephone-event/8000"), std::string::npos) << answer;
 }
 
 TEST(SdpTranslator, OutgoingErrors) {

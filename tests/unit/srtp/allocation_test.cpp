@@ -1,5 +1,5 @@
 // The warmed-up packet path allocates nothing from C++; OpenSSL's own allocations are counted
-// separately through CRYPTO_set_mem_functions (OpenSSL 3.0's HMAC re-init copies digest states).
+// separately through CRYPTO_set_mem_functions (OpenSSL 3.0 duplicates a digest state per copy).
 #include <gtest/gtest.h>
 #include <openssl/crypto.h>
 
@@ -66,7 +66,8 @@ TEST_P(Allocation, WarmPacketPathAllocatesNothing) {
   if (profile_info(GetParam()).aead) {
     EXPECT_EQ(ossl, 0) << "AES-GCM path allocates inside OpenSSL";
   } else {
-    // EVP_MAC_init(ctx, NULL, ...) in OpenSSL 3.0 duplicates two SHA-1 states per HMAC.
+    // PrekeyedHmacSha1: EVP_MD_CTX_copy_ex in OpenSSL 3.0 duplicates the SHA-1 state, twice per
+    // HMAC.
     EXPECT_LE(per_op, 2.0);
   }
 }
