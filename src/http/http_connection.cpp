@@ -5,7 +5,7 @@
 #include <boost/beast/version.hpp>
 #include <utility>
 
-#include "common/text.hpp"
+#include "http/beast_messages.hpp"
 
 namespace tandem::http {
 
@@ -50,19 +50,7 @@ void HttpConnection::on_read(beast::error_code ec) {
   }
   const auto& req = parser_->get();
   keep_alive_ = req.keep_alive();
-  HttpRequest request;
-  request.method = std::string(req.method_string());
-  const std::string_view target(req.target().data(), req.target().size());
-  const size_t q = target.find('?');
-  request.path = std::string(target.substr(0, q));
-  if (q != std::string_view::npos) request.query = std::string(target.substr(q + 1));
-  const auto type = req[bhttp::field::content_type];
-  const std::string_view type_view(type.data(), type.size());
-  request.content_type = to_lower(trim(type_view.substr(0, type_view.find(';'))));
-  request.body = req.body();
-  request.remote = remote_;
-  const auto authorization = req[bhttp::field::authorization];
-  request.authorization.assign(authorization.data(), authorization.size());
+  HttpRequest request = to_http_request(req, remote_);
   stream_.expires_never();  // the reply may wait for a media worker
   (*handler_)(request, [self = shared_from_this()](HttpResponse response) {
     self->write(std::move(response));
@@ -70,14 +58,7 @@ void HttpConnection::on_read(beast::error_code ec) {
 }
 
 void HttpConnection::write(HttpResponse response) {
-  response_ = {};
-  response_.version(11);
-  response_.result(response.status);
-  response_.set(bhttp::field::server, "tandem");
-  response_.set(bhttp::field::content_type, response.content_type);
-  response_.set(bhttp::field::cache_control, "no-store");
-  for (const auto& [name, value] : response.headers) response_.set(name, value);
-  response_.body() = std::move(response.body);
+  response_ = to_beast_response(std::move(response));
   response_.keep_alive(keep_alive_);
   response_.prepare_payload();
   stream_.expires_after(limits_.idle_timeout);
