@@ -4,7 +4,7 @@
 JOBS ?= $(shell nproc)
 export TANDEM_FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build test test-release test-fuzz bench bench-pbx format clean
+.PHONY: all deps build demo test test-release test-fuzz bench bench-pbx format clean
 
 all: build
 
@@ -14,6 +14,11 @@ deps:
 build: deps
 	cmake --preset release
 	cmake --build --preset release -j $(JOBS)
+
+# README's run command: tandem + tandem-pbx in demo mode on https://localhost:8443/ (Ctrl-C
+# stops both). Ports: TANDEM_DEMO_PORT=... make demo (docs/quickstart.md).
+demo: build
+	./scripts/demo.sh --build-dir build/release
 
 test-release: build
 	ctest --preset release -j $(JOBS)

@@ -31,6 +31,9 @@ packages=(
   libc-ares-dev dnsmasq-base
   # Kamailio: the registrar/proxy tandem-ua registers to and calls through (UDP, TCP, TLS)
   kamailio kamailio-tls-modules
+  # `make demo` (scripts/demo.sh): openssl makes its self-signed certificate and token key, ss
+  # (iproute2) names a busy port before starting
+  openssl iproute2
   # recorded human speech (Asterisk's English prompts, 8 kHz WAV): the transcoding benchmark's input
   asterisk-core-sounds-en-wav
 )

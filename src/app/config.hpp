@@ -20,6 +20,7 @@ struct ListenConfig {
   std::string wss;  // the same over TLS; empty: off
   std::string tls_certificate;  // PEM files for wss
   std::string tls_private_key;
+  std::string web_root;  // directory served at "/" on ws/wss (the softphone); empty: none
 };
 
 struct SipConfig {

@@ -29,6 +29,7 @@ struct Loader {
     r.string("wss", c.wss);
     path(r, "tls_certificate", c.tls_certificate);
     path(r, "tls_private_key", c.tls_private_key);
+    path(r, "web_root", c.web_root);
   }
 
   void sip(TomlReader& r, SipConfig& c) {

@@ -74,6 +74,10 @@ struct Checker {
     }
     readable("listen.tls_certificate", l.tls_certificate);
     readable("listen.tls_private_key", l.tls_private_key);
+    std::error_code ec;
+    if (!l.web_root.empty() && !std::filesystem::is_directory(l.web_root, ec)) {
+      add("listen.web_root", "got " + q(l.web_root) + ", expected an existing directory");
+    }
   }
 
   void sip_uri(const std::string& key, const std::string& value) {

@@ -98,6 +98,10 @@ Result<std::unique_ptr<GatewayService>> GatewayService::create(const Config& con
   service->ice_servers_ = std::make_unique<gateway::IceServersHandler>(
       *service->verifier_, std::move(ice), [] { return gateway::WallClock::now(); });
   service->ice_servers_->add_to(service->router_);
+  auto web = WebRoutes::create(config);
+  if (!web) return web.error();
+  service->web_ = std::move(web.value());
+  service->web_->add_to(service->router_);  // before the pre-call routes: "/" is the softphone's
   if (auto s = service->start_media(); !s) return s.error();
   if (auto s = service->start_sip(out); !s) return s.error();
   if (auto s = service->start_browser_listeners(out); !s) return s.error();

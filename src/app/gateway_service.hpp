@@ -15,6 +15,7 @@
 
 #include "app/config.hpp"
 #include "app/echo_service.hpp"
+#include "app/web_routes.hpp"
 #include "common/result.hpp"
 #include "gateway/call_handler.hpp"
 #include "gateway/call_manager.hpp"
@@ -74,6 +75,7 @@ class GatewayService {
   // The HTTP API on the WebSocket port.
   http::HttpRouter router_;
   std::unique_ptr<gateway::IceServersHandler> ice_servers_;
+  std::unique_ptr<WebRoutes> web_;  // listen.web_root at "/", demo mode's /api/demo
   std::unique_ptr<EchoService> echo_;
   // SIP.
   std::unique_ptr<sip::DnsResolver> dns_;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "../sip/ua_test_util.hpp"
+#include "fixture_transport.hpp"
 #include "gateway/call_manager.hpp"
 #include "sdp/parser.hpp"
 
@@ -50,26 +51,6 @@ inline std::string replace(std::string text, const std::string& from, const std:
   return text;
 }
 
-// As in sdp_translate_tool.cpp, which produced the tandem-from-*.offer.sdp fixtures Chromium
-// answered: its recorded answers fit our offers.
-inline BrowserTransport test_browser_transport() {
-  BrowserTransport t;
-  t.ufrag = "tndm";
-  t.pwd = "tandemtandemtandemtandem";
-  t.fingerprint_sha256 =
-      "6C:22:E1:3C:13:9C:44:7A:31:2A:00:01:FF:75:05:54:FC:6F:05:9D:22:4D:F8:69:87:47:13:9F:7C:C6:"
-      "CF:68";
-  t.address = "127.0.0.1";
-  t.port = 40000;
-  sdp::Candidate c;
-  c.foundation = "1";
-  c.priority = 2130706431;
-  c.address = "127.0.0.1";
-  c.port = 40000;
-  t.candidates.push_back(c);
-  return t;
-}
-
 class TestMediaPlane final : public MediaPlane {
  public:
   std::vector<std::string> events;
@@ -83,7 +64,7 @@ class TestMediaPlane final : public MediaPlane {
     pending_.push_back([this, id, done] {
       if (fail_allocate) return done(Error{"no free RTP port"});
       done(MediaAllocation{
-          id, test_browser_transport(),
+          id, fixture_browser_transport(),
           PbxTransport{"192.0.2.50", "IP4", static_cast<uint16_t>(20000 + 2 * id)}});
     });
   }

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "fixture_transport.hpp"
 #include "gateway/sdp_translator.hpp"
 #include "sdp/parser.hpp"
 #include "sdp/serializer.hpp"
@@ -30,24 +31,6 @@ std::optional<sdp::SessionDescription> load(const char* path) {
     return std::nullopt;
   }
   return std::move(sd).value();
-}
-
-gateway::BrowserTransport browser_transport() {
-  gateway::BrowserTransport t;
-  t.ufrag = "tndm";
-  t.pwd = "tandemtandemtandemtandem";
-  t.fingerprint_sha256 =
-      "6C:22:E1:3C:13:9C:44:7A:31:2A:00:01:FF:75:05:54:FC:6F:05:9D:22:4D:F8:69:87:47:13:9F:7C:C6:"
-      "CF:68";
-  t.address = "127.0.0.1";
-  t.port = 40000;
-  sdp::Candidate c;
-  c.foundation = "1";
-  c.priority = 2130706431;
-  c.address = "127.0.0.1";
-  c.port = 40000;
-  t.candidates.push_back(c);
-  return t;
 }
 
 gateway::PbxTransport pbx_transport() { return {"127.0.0.1", "IP4", 30000}; }
@@ -86,7 +69,9 @@ int main(int argc, char** argv) {
   }
   if (mode == "offer-to-browser" && argc == 3) {
     const auto offer = load(argv[2]);
-    return offer ? print(gateway::offer_to_browser(*offer, config, browser_transport())) : 1;
+    return offer ? print(gateway::offer_to_browser(*offer, config,
+                                                   gateway::fixture_browser_transport()))
+                 : 1;
   }
   if ((mode == "answer-to-browser" || mode == "answer-to-pbx") && argc == 5) {
     const auto a = load(argv[2]);
@@ -94,7 +79,7 @@ int main(int argc, char** argv) {
     const auto c = load(argv[4]);
     if (!a || !b || !c) return 1;
     if (mode == "answer-to-browser") {
-      return print(gateway::answer_to_browser(*a, *b, *c, browser_transport()));
+      return print(gateway::answer_to_browser(*a, *b, *c, gateway::fixture_browser_transport()));
     }
     return print(gateway::answer_to_pbx(*a, *b, *c, config, pbx_transport()));
   }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "fixture_transport.hpp"
 #include "sdp/accessors.hpp"
 #include "sdp/codec.hpp"
 #include "sdp/parser.hpp"
@@ -43,25 +44,6 @@ sdp::SessionDescription load(const std::string& name) {
   const std::string text = read(std::filesystem::exists(browser) ? browser : kDataDir / name);
   EXPECT_FALSE(text.empty()) << name;
   return parse(text);
-}
-
-BrowserTransport browser_transport() {
-  BrowserTransport t;
-  t.ufrag = "tndm";
-  t.pwd = "tandemtandemtandemtandem";
-  // As in sdp_translate_tool.cpp, which produced the tandem-from-*.offer.sdp fixtures.
-  t.fingerprint_sha256 =
-      "6C:22:E1:3C:13:9C:44:7A:31:2A:00:01:FF:75:05:54:FC:6F:05:9D:22:4D:F8:69:87:47:13:9F:7C:C6:"
-      "CF:68";
-  t.address = "127.0.0.1";
-  t.port = 40000;
-  sdp::Candidate c;
-  c.foundation = "1";
-  c.priority = 2130706431;
-  c.address = "127.0.0.1";
-  c.port = 40000;
-  t.candidates.push_back(c);
-  return t;
 }
 
 const PbxTransport kPbx{"198.51.100.7", "IP4", 30000};
@@ -169,8 +151,8 @@ TEST(SdpTranslator, BrowserAnswerAndBridgeFromPbxAnswer) {
     const sdp::SessionDescription browser_offer = load(c.browser_offer);
     const auto pbx_offer = offer_to_pbx(browser_offer, TranslatorConfig{}, kPbx);
     ASSERT_TRUE(pbx_offer.ok()) << pbx_offer.error().reason;
-    const auto got =
-        answer_to_browser(browser_offer, *pbx_offer, parse(c.pbx_answer), browser_transport());
+    const auto got = answer_to_browser(browser_offer, *pbx_offer, parse(c.pbx_answer),
+                                       fixture_browser_transport());
     ASSERT_TRUE(got.ok()) << got.error().reason;
     const BridgeMode& b = got->bridge;
     EXPECT_EQ(b.pbx_codec, c.codec);
@@ -223,9 +205,9 @@ TEST(SdpTranslator, BrowserTelephoneEventAt8kHz) {
   const sdp::SessionDescription browser_offer = parse(offer);
   const auto pbx_offer = offer_to_pbx(browser_offer, TranslatorConfig{}, kPbx);
   ASSERT_TRUE(pbx_offer.ok()) << pbx_offer.error().reason;
-  const auto got =
-      answer_to_browser(browser_offer, *pbx_offer,
-                        parse(read(kDataDir / "tandem-pbx-pcmu.answer.sdp")), browser_transport());
+  const auto got = answer_to_browser(browser_offer, *pbx_offer,
+                                     parse(read(kDataDir / "tandem-pbx-pcmu.answer.sdp")),
+                                     fixture_browser_transport());
   ASSERT_TRUE(got.ok()) << got.error().reason;
   EXPECT_EQ(got->bridge.browser_dtmf_pt, 110);
   EXPECT_EQ(got->bridge.browser_dtmf_clock_rate, 8000u);
@@ -270,8 +252,8 @@ TEST(SdpTranslator, OutgoingErrors) {
       continue;
     }
     ASSERT_TRUE(pbx_offer.ok()) << pbx_offer.error().reason;
-    const auto got =
-        answer_to_browser(browser_offer, *pbx_offer, parse(c.pbx_answer), browser_transport());
+    const auto got = answer_to_browser(browser_offer, *pbx_offer, parse(c.pbx_answer),
+                                       fixture_browser_transport());
     ASSERT_FALSE(got.ok());
     EXPECT_EQ(got.error().reason, c.error);
   }
@@ -283,7 +265,7 @@ TEST(SdpTranslator, BrowserOfferFromPbxOfferIsWhatChromiumAccepted) {
   for (const char* pbx : {"sipp-pcmu", "sipp-pcmu-hold", "asterisk", "asterisk-hold"}) {
     SCOPED_TRACE(pbx);
     const auto offer = offer_to_browser(load(std::string(pbx) + ".offer.sdp"), TranslatorConfig{},
-                                        browser_transport());
+                                        fixture_browser_transport());
     ASSERT_TRUE(offer.ok()) << offer.error().reason;
     EXPECT_EQ(sdp::serialize_sdp(*offer),
               read(kDataDir / ("tandem-from-" + std::string(pbx) + ".offer.sdp")));
@@ -299,7 +281,7 @@ TEST(SdpTranslator, BrowserOfferFromPbxOfferIsWhatChromiumAccepted) {
   }
   const auto g729 = offer_to_browser(
       parse(replaced(read(kDataDir / "sipp-pcmu.offer.sdp"), "PCMU/8000", "G729/8000")),
-      TranslatorConfig{}, browser_transport());
+      TranslatorConfig{}, fixture_browser_transport());
   ASSERT_FALSE(g729.ok());
   EXPECT_EQ(g729.error().status, 488);
 }
@@ -413,7 +395,7 @@ TEST(SdpTranslator, IncomingErrors) {
   }
   const auto no_audio = offer_to_browser(
       parse(replaced(read(kDataDir / "sipp-pcmu.offer.sdp"), "m=audio", "m=video")),
-      TranslatorConfig{}, browser_transport());
+      TranslatorConfig{}, fixture_browser_transport());
   ASSERT_FALSE(no_audio.ok());
   EXPECT_EQ(no_audio.error().reason, "the PBX offer has no audio m= line");
 }
