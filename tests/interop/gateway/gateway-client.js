@@ -3,7 +3,8 @@
 // controls every claim (expired, forged, wrong audience, other subject).
 //   node gateway-client.js tokens  <wss url> <ca.pem> <secret> <audience>
 //   node gateway-client.js session <wss url> <ca.pem> <secret> <audience> <sub> [<aor user>]
-// `tokens` prints PASS/FAIL lines and exits with the failure count. `session` registers JsSIP as
+// `tokens` (upgrades, the API, and INVITEs whose From or destination the token does not allow)
+// prints PASS/FAIL lines and exits with the failure count. `session` registers JsSIP as
 // sip:<aor user>@tandem.test with a token for <sub>, prints REGISTERED <expires>, REGFAILED
 // <status> <reason>, UNREGISTERED, REGISTER-RESPONSE <status> for every REGISTER answer on the
 // wire, and obeys lines on standard input: "register" (refresh),
@@ -92,7 +93,51 @@ async function tokens() {
     console.log(`${ok ? 'PASS' : 'FAIL'} upgrade with ${name}: HTTP ${got.status} ${got.body.trim()}`);
     if (!ok) failures++;
   }
+  const invites = [
+    ['INVITE whose From is not the token subject', token('1000'), '1001', '600'],
+    ['INVITE to a destination outside the token allow list', token('1000', { allow: ['601'] }),
+      '1000', '600'],
+  ];
+  for (const [name, tok, fromUser, toUser] of invites) {
+    const got = await inviteAs(tok, fromUser, toUser);
+    const ok = got.status === 403;
+    console.log(`${ok ? 'PASS' : 'FAIL'} ${name}: ${got.status} ${got.reason}`);
+    if (!ok) failures++;
+  }
   process.exit(failures);
+}
+
+// One INVITE over a WebSocket opened with `tok`, From sip:<fromUser>@tandem.test to
+// sip:<toUser>@tandem.test (a recorded-style WebRTC offer is not needed: the identity checks come
+// first). Resolves with the final status and reason.
+function inviteAs(tok, fromUser, toUser) {
+  return new Promise((resolve) => {
+    const ws = new WS(`${url}/sip?token=${tok}`, 'sip', { ca });
+    const callId = crypto.randomBytes(8).toString('hex');
+    ws.on('open', () => {
+      const lines = [
+        `INVITE sip:${toUser}@tandem.test SIP/2.0`,
+        `Via: SIP/2.0/WSS client.invalid;branch=z9hG4bK${crypto.randomBytes(6).toString('hex')}`,
+        'Max-Forwards: 70',
+        `From: <sip:${fromUser}@tandem.test>;tag=${crypto.randomBytes(4).toString('hex')}`,
+        `To: <sip:${toUser}@tandem.test>`,
+        `Call-ID: ${callId}`,
+        'CSeq: 1 INVITE',
+        `Contact: <sip:${fromUser}@client.invalid;transport=ws>`,
+        'Content-Length: 0',
+      ];
+      ws.send(`${lines.join('\r\n')}\r\n\r\n`);
+    });
+    ws.on('message', (data) => {
+      const m = /^SIP\/2\.0 (\d+) ([^\r]*)/.exec(data.toString());
+      if (m && Number(m[1]) >= 200) {
+        ws.close();
+        resolve({ status: Number(m[1]), reason: m[2] });
+      }
+    });
+    ws.on('error', (e) => resolve({ status: 0, reason: String(e) }));
+    setTimeout(() => resolve({ status: 0, reason: 'no final answer in 10 s' }), 10000);
+  });
 }
 
 function session() {
