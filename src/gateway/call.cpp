@@ -2,6 +2,8 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
+#include <charconv>
 #include <utility>
 
 #include "gateway/call_failure.hpp"
@@ -16,6 +18,8 @@ namespace {
 
 constexpr std::string_view kSdp = "application/sdp";
 constexpr int kQ850TemporaryFailure = 41;
+// Transfers of one call whose subscriptions may be open at once (a bound on what a peer can pin).
+constexpr size_t kMaxReferrals = 4;
 
 std::string_view content_type(const sip::Message& m) {
   const sip::Header* h = m.find(sip::HeaderId::kContentType);
@@ -63,6 +67,56 @@ std::string describe_codec_handling(const BridgeMode& mode) {
          (mode.pbx_codec == PbxCodec::kPcmu ? "PCMU" : "PCMA");
 }
 
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// An Event header value (RFC 6665 §8.2.1): the package and its `id` parameter, if any.
+struct EventValue {
+  std::string_view package;
+  std::optional<uint32_t> id;
+};
+
+EventValue parse_event(std::string_view value) {
+  EventValue out;
+  size_t semi = value.find(';');
+  out.package = trim(value.substr(0, semi));
+  while (semi != std::string_view::npos) {
+    value.remove_prefix(semi + 1);
+    semi = value.find(';');
+    std::string_view param = trim(value.substr(0, semi));
+    if (param.size() < 3 || (param[0] != 'i' && param[0] != 'I') ||
+        (param[1] != 'd' && param[1] != 'D')) {
+      continue;
+    }
+    param = trim(param.substr(2));
+    if (param.empty() || param[0] != '=') continue;
+    param = trim(param.substr(1));
+    uint32_t id = 0;
+    auto [end, ec] = std::from_chars(param.data(), param.data() + param.size(), id);
+    if (ec == std::errc() && end == param.data() + param.size()) out.id = id;
+  }
+  return out;
+}
+
+// `in` as a request of the dialog `to`: same method and body, with the headers the far end
+// needs to understand it (Event, Subscription-State, Info-Package). Refer-To is the caller's.
+sip::Message relayed_request(sip::InviteSession& to, const sip::Message& in) {
+  sip::Message out = to.dialog().make_request(in.method());
+  for (sip::HeaderId id : {sip::HeaderId::kEvent, sip::HeaderId::kSubscriptionState}) {
+    for (std::string_view v : in.values(id)) out.add(id, v);
+  }
+  for (std::string_view v : in.values("Info-Package")) out.add("Info-Package", v);
+  if (!in.body().empty()) {
+    std::string_view type = content_type(in);
+    out.add(sip::HeaderId::kContentType, type.empty() ? kSdp : type);
+    out.set_body(std::string(in.body()));
+  }
+  return out;
+}
+
 }  // namespace
 
 // Wraps a callback that arrives later (media answers, in-dialog responses): it runs only while
@@ -88,6 +142,7 @@ void Call::start_from_browser(sip::IncomingInvite& invite, const BrowserFlow& br
   browser_flow_ = browser.flow;
   browser_connection_ = browser.flow.connection_id;
   caller_user_ = browser.subject;
+  browser_allow_ = browser.allow;
   dialled_ = invite.request().request_uri().user;
   if (auto from = invite.request().from()) caller_display_ = from->display_name;
   log_info("INVITE from browser " + caller_user_ + " to " + dialled_);
@@ -108,6 +163,7 @@ void Call::start_from_pbx(sip::IncomingInvite& invite, const BrowserBinding& cal
   binding_ = callee;
   browser_flow_ = callee.browser.flow;
   browser_connection_ = callee.browser.flow.connection_id;
+  browser_allow_ = callee.browser.allow;
   dialled_ = callee.browser.subject;
   if (auto from = invite.request().from()) {
     caller_user_ = from->uri.user;
@@ -280,10 +336,14 @@ void Call::on_request(sip::InviteSession& session, const sip::IncomingRequest& r
     } else {
       on_reoffer(session, request);
     }
-  } else if (method == "INFO" || method == "MESSAGE" || method == "NOTIFY") {
+  } else if (method == "INFO" || method == "MESSAGE" || method == "NOTIFY" || method == "REFER") {
     if (method == "INFO" && handle_info_dtmf(session, request)) return;
-    if (other == nullptr) {
+    if (other == nullptr || !answered_) {
       session.respond(request, 480);
+    } else if (method == "REFER") {
+      on_refer(session, *other, request);
+    } else if (method == "NOTIFY") {
+      on_notify(session, *other, request);
     } else {
       relay_in_dialog(session, *other, request);
     }
@@ -304,18 +364,130 @@ bool Call::handle_info_dtmf(sip::InviteSession& session, const sip::IncomingRequ
 
 void Call::relay_in_dialog(sip::InviteSession& from, sip::InviteSession& to,
                            const sip::IncomingRequest& request) {
-  const std::string& method = request.request.method();
-  log_debug(method + " relayed");
-  auto status = to.request(
-      method, request.request.body(), content_type(request.request),
-      later_for<const sip::Message&, const sip::Message&>(
-          manager_, number_,
-          [source = &from, request](Call& call, const sip::Message& response, const sip::Message&) {
-            if (response.status() < 200 || !call.owns(source)) return;
-            source->respond(request, response.status(), response.body(), content_type(response),
-                            response.reason());
-          }));
-  if (!status) from.respond(request, 500);
+  relay_message(from, to, request, relayed_request(to, request.request));
+}
+
+// Sends `out` on `to`; its final answer is `from`'s answer to `request`. A 481/408 there ends the
+// other leg (RFC 3261 §12.2.1.2) and with it the call.
+void Call::relay_message(sip::InviteSession& from, sip::InviteSession& to,
+                         const sip::IncomingRequest& request, sip::Message out) {
+  log_debug(request.request.method() + " relayed");
+  if (to.terminated()) {
+    from.respond(request, 480);
+    return;
+  }
+  sip::SendOptions options{false, to.dialog().next_hop_uri(), to.flow()};
+  manager_.ua().send(std::move(out),
+                     later_for<const sip::Message&, const sip::Message&>(
+                         manager_, number_,
+                         [source = &from, request](Call& call, const sip::Message& response,
+                                                   const sip::Message& sent) {
+                           const int status = response.status();
+                           if (status < 200) return;
+                           auto cseq = sent.cseq();
+                           if (sent.method() == "REFER" && cseq)
+                             call.on_referral_answer(cseq->number, status);
+                           if (!call.owns(source)) return;
+                           if (status == 481 || status == 408) {
+                             source->respond(request, 500);
+                             call.end_cause_ =
+                                 "in-dialog " + sent.method() + " got " + std::to_string(status);
+                             return call.hang_up(500, sip_reason(408, "leg failed"));
+                           }
+                           source->respond(request, status, response.body(), content_type(response),
+                                           response.reason());
+                         }),
+                     std::move(options));
+}
+
+// Blind transfer (RFC 3515, RFC 5589): the REFER goes on to the other leg, whose UA makes the new
+// call. A browser may only send its peer where its token may call, at the PBX's AOR domain.
+void Call::on_refer(sip::InviteSession& session, sip::InviteSession& other,
+                    const sip::IncomingRequest& request) {
+  const bool browser = is_browser_leg(session);
+  auto refer_to = request.request.refer_to();
+  auto cseq = request.request.cseq();
+  if (!refer_to || !cseq || request.request.values(sip::HeaderId::kReferTo).size() != 1) {
+    session.respond(request, 400, {}, {}, "Bad Refer-To");  // exactly one, RFC 3515 §2.4.1
+    return;
+  }
+  if (referrals_.size() >= kMaxReferrals) {
+    session.respond(request, 491);
+    return;
+  }
+  sip::Message out = relayed_request(other, request.request);
+  std::string target;
+  if (browser) {
+    const sip::Uri& uri = refer_to->uri;
+    if (!uri.is_sip() || uri.user.empty() || !uri.headers.empty()) {
+      // A Replaces (attended transfer) names the browser's dialog, which the PBX never saw.
+      log_info("transfer refused: only blind transfer to a user is relayed (" + uri.to_string() +
+               ")");
+      session.respond(request, uri.is_sip() && !uri.user.empty() ? 501 : 416);
+      return;
+    }
+    if (browser_allow_ && std::find(browser_allow_->begin(), browser_allow_->end(), uri.user) ==
+                              browser_allow_->end()) {
+      log_warn("transfer to " + uri.user + " refused: not in the token's allow list");
+      session.respond(request, 403);
+      return;
+    }
+    auto rewritten = sip::parse_uri("sip:" + uri.user + "@" + manager_.domain());
+    if (!rewritten) {
+      session.respond(request, 400, {}, {}, "Bad Refer-To");
+      return;
+    }
+    target = "<" + rewritten->to_string() + ">";
+  } else {
+    target = std::string(request.request.find(sip::HeaderId::kReferTo)->value);
+  }
+  out.add(sip::HeaderId::kReferTo, target);
+  auto ours = out.cseq();
+  if (!ours) {
+    session.respond(request, 500);
+    return;
+  }
+  referrals_.push_back(Referral{browser, cseq->number, ours->number});
+  log_info(std::string("transfer from ") + (browser ? "browser" : "PBX") + " to " + target);
+  relay_message(session, other, request, std::move(out));
+}
+
+// The referral's REFER got its final answer: without a 2xx there is no subscription (§2.4.4).
+void Call::on_referral_answer(uint32_t relayed_cseq, int status) {
+  if (status < 300) return;
+  std::erase_if(referrals_, [&](const Referral& r) { return r.relayed_cseq == relayed_cseq; });
+}
+
+// A NOTIFY on `session`: for a transfer we relayed (Event: refer), it goes back to the referrer
+// with the referrer's own id; the final one (Subscription-State: terminated) ends the
+// subscription (§2.4.5). A NOTIFY for no subscription of ours gets 481 (RFC 6665 §4.1.3).
+void Call::on_notify(sip::InviteSession& session, sip::InviteSession& other,
+                     const sip::IncomingRequest& request) {
+  const sip::Header* event_header = request.request.find(sip::HeaderId::kEvent);
+  const EventValue event =
+      parse_event(event_header == nullptr ? std::string_view{} : event_header->value);
+  if (event.package != "refer") return relay_in_dialog(session, other, request);
+  const bool referrer_is_browser = is_browser_leg(other);
+  auto it = referrals_.end();
+  size_t candidates = 0;
+  for (auto r = referrals_.begin(); r != referrals_.end(); ++r) {
+    if (r->from_browser != referrer_is_browser) continue;
+    ++candidates;
+    if (!event.id || r->relayed_cseq == *event.id) it = r;
+  }
+  if (it == referrals_.end() || (!event.id && candidates != 1)) {
+    session.respond(request, 481, {}, {}, "Subscription does not exist");
+    return;
+  }
+  sip::Message out = relayed_request(other, request.request);
+  out.set(sip::HeaderId::kEvent, "refer;id=" + std::to_string(it->referrer_cseq));
+  const sip::Header* state = request.request.find(sip::HeaderId::kSubscriptionState);
+  if (state == nullptr) {
+    session.respond(request, 400, {}, {}, "Missing Subscription-State");
+    return;
+  }
+  if (trim(state->value).starts_with("terminated")) referrals_.erase(it);
+  relay_message(session, other, request, std::move(out));
 }
 
 // A re-INVITE or UPDATE with an offer from one leg: re-offered on the other (RFC 3264 §8), the

@@ -1,9 +1,10 @@
 // One B2BUA call: the caller's leg (the INVITE we received: from a browser or from the PBX), the
 // callee's leg (the INVITE we sent the other way) and the call's media. A Call translates every
 // offer and answer between the legs (sdp_translator), applies the negotiated bridge mode to the
-// media, relays progress, failures, BYE, CANCEL, re-INVITE/UPDATE, INFO and MESSAGE, and ends
-// both legs together. CallManager routes the legs' events here; a Call never outlives them: when
-// it ends, the manager forgets it and later leg events are ignored.
+// media, relays progress, failures, BYE, CANCEL, re-INVITE/UPDATE, INFO, MESSAGE and blind transfer
+// (REFER and its NOTIFYs, RFC 3515), and ends both legs together. CallManager routes the legs'
+// events here; a Call never outlives them: when it ends, the manager forgets it and later leg
+// events are ignored.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gateway/call_handler.hpp"
 #include "gateway/media_plane.hpp"
@@ -64,6 +66,13 @@ class Call {
     sdp::SessionDescription offer;      // as received
     sdp::SessionDescription our_offer;  // as sent on the other leg
   };
+  // A REFER relayed to the other leg: its implicit subscription (RFC 3515 §2.4.4), whose
+  // NOTIFYs come back on the other leg and go on to the referrer with the referrer's id.
+  struct Referral {
+    bool from_browser = false;   // the referrer's side
+    uint32_t referrer_cseq = 0;  // the REFER's CSeq as the referrer sent it (its Event id)
+    uint32_t relayed_cseq = 0;   // the CSeq of our REFER on the other leg (the notifier's id)
+  };
 
   void allocate();
   void on_allocated(Result<MediaAllocation> allocation);
@@ -71,6 +80,13 @@ class Call {
   void answer_caller(const std::string& body);
   void relay_in_dialog(sip::InviteSession& from, sip::InviteSession& to,
                        const sip::IncomingRequest& request);
+  void relay_message(sip::InviteSession& from, sip::InviteSession& to,
+                     const sip::IncomingRequest& request, sip::Message out);
+  void on_refer(sip::InviteSession& session, sip::InviteSession& other,
+                const sip::IncomingRequest& request);
+  void on_notify(sip::InviteSession& session, sip::InviteSession& other,
+                 const sip::IncomingRequest& request);
+  void on_referral_answer(uint32_t relayed_cseq, int status);
   void on_reoffer(sip::InviteSession& session, const sip::IncomingRequest& request);
   void on_reoffer_answer(const sip::Message& response);
   void finish_reoffer(int status, const std::string& body);
@@ -107,6 +123,8 @@ class Call {
   std::optional<uint64_t> browser_connection_;
   std::optional<sip::Flow> browser_flow_;
   std::optional<BrowserBinding> binding_;  // where a PBX call goes
+  // The browser's token `allow` list: where it may call and transfer to (none: anywhere).
+  std::optional<std::vector<std::string>> browser_allow_;
   // The caller's leg: its INVITE until answered, then its session.
   sip::IncomingInvite* caller_invite_ = nullptr;
   sip::InviteSession* caller_ = nullptr;
@@ -126,6 +144,7 @@ class Call {
   std::string last_browser_body_;
   std::string last_pbx_body_;
   std::optional<Renegotiation> reneg_;
+  std::vector<Referral> referrals_;  // transfers whose subscription is not terminated
 };
 
 }  // namespace tandem::gateway

@@ -174,17 +174,24 @@ async function twoBrowsers(stack, checks, a, b) {
   await a.page.waitForTimeout(600);
   checks.near((await measureRemote(b.page, 1000)).hz, TONE_A, 'Unmute: 1001 hears 1000 again');
 
+  // Blind transfer (REFER through tandem and tandem-pbx): 1000 sends 1001 to 600, the echo.
   await a.page.getByLabel('Blind transfer to').fill('600');
   await a.page.getByRole('button', { name: 'Transfer' }).click();
-  const result = await a.waitText('#transfer-result', /refused|accepted|failed|completed/i, 10000);
-  // The gateway answers REFER with 501 today (issue 6 report); the UI must say so.
-  checks.check(/^Transfer refused: 501 /.test(result), `Transfer to 600: the UI shows the gateway's answer ("${result}")`);
-  await a.shot('transfer');
-  await hangUp(a, checks, '1000 → 1001');
-  await b.page.locator('#call-panel').waitFor({ state: 'hidden', timeout: 8000 }).catch(() => {});
-  const ended = await b.text('#last-call');
-  checks.check(await b.page.locator('#call-panel').isHidden() && ended === 'Call ended (the other side hung up)',
-               `1001's call panel closes when 1000 hangs up and says why ("${ended}")`);
+  const notice = await b.waitText('#call-notice', /Transferred/, 10000);
+  checks.check(notice === 'Transferred to 600', `Transfer: 1001's call panel says "${notice}"`);
+  await a.page.locator('#call-panel').waitFor({ state: 'hidden', timeout: 15000 }).catch(() => {});
+  const result = await a.text('#transfer-result');
+  const done = await a.text('#last-call');
+  checks.check(await a.page.locator('#call-panel').isHidden() && done === 'Call transferred to 600',
+               `Transfer: 1000's call ends once the NOTIFY says 200 ("${done}"; last transfer status "${result}")`);
+  await a.shot('transferred');
+  if (!(await waitConnected(b, checks, 'Transfer: 1001 → 600'))) return;
+  const peer = await b.text('#call-peer');
+  checks.check(peer === '600', `Transfer: 1001's call panel shows the new call to 600 ("${peer}")`);
+  await b.page.waitForTimeout(800);
+  checks.near((await measureRemote(b.page)).hz, TONE_B, 'Transfer: 1001 hears the 600 echo of its own tone');
+  await b.shot('transferred-600');
+  await hangUp(b, checks, '1001 → 600 (transferred)');
 }
 
 // The click-to-call widget on its example page, with a token that may call only 601.

@@ -19,6 +19,8 @@
 //   inbound REGISTER (Tandem registers us at the PBX); the PBX calls: a WebRTC offer (actpass)
 //           arrives on this WebSocket, 180, 200 with Chromium's answer, ACK; the PBX sends BYE
 //   inbound-cancel  the same, but the PBX cancels while we ring: 200 for the CANCEL, 487, ACK
+//   inbound-refer  the inbound call, then the PBX transfers us (REFER to 601, RFC 3515): 202,
+//           our NOTIFY (sipfrag 200) reaches the PBX with its REFER's id; the PBX sends BYE
 // Prints "OK <what>" / "BAD <what>" lines and exits with the count of BAD ones.
 'use strict';
 const crypto = require('crypto');
@@ -287,7 +289,7 @@ async function run() {
     await answered();
     ws.terminate();
     ok('the WebSocket dropped mid-call');
-  } else if (mode === 'inbound' || mode === 'inbound-cancel') {
+  } else if (mode === 'inbound' || mode === 'inbound-cancel' || mode === 'inbound-refer') {
     send(build('REGISTER sip:tandem.test SIP/2.0', [['Via', via()], ['Max-Forwards', '70'],
       ['From', from], ['To', `<sip:${sub}@tandem.test>`], ['Call-ID', callId],
       ['CSeq', '1 REGISTER'], ['Contact', `${contact};expires=300`], ['Expires', '300']]));
@@ -298,7 +300,27 @@ async function run() {
     check(sdpLine(inv.body, 'm=audio').includes('UDP/TLS/RTP/SAVPF') &&
       sdpLine(inv.body, 'a=setup:') === 'a=setup:actpass', `a WebRTC offer (${sdpLine(inv.body, 'm=audio')}, actpass)`);
     respond(inv, 180, 'Ringing', '', [['Contact', contact]], true);
-    if (mode === 'inbound') {
+    if (mode === 'inbound-refer') {
+      respond(inv, 200, 'OK', answerSdp, [['Contact', contact]], true);
+      await next((m) => m.method === 'ACK');
+      const refer = await next((m) => m.method === 'REFER', 10000);
+      check(/<sip:601@/.test(refer.get('refer-to') || ''), `the PBX's REFER reaches us (Refer-To ${refer.get('refer-to')})`);
+      respond(refer, 202, 'Accepted');
+      // Our NOTIFY as the UAS of this dialog (RFC 3261 §12.2.1.1): the INVITE's From is our To.
+      const to = inv.get('to');
+      const headers = [['Via', via()], ['Max-Forwards', '70']];
+      for (const r of inv.all('record-route')) headers.push(['Route', r]);
+      headers.push(['From', /;tag=/.test(to) ? to : `${to};tag=${localTag}`], ['To', inv.get('from')],
+        ['Call-ID', inv.get('call-id')], ['CSeq', '1 NOTIFY'], ['Contact', contact],
+        ['Event', `refer;id=${refer.get('cseq').split(' ')[0]}`],
+        ['Subscription-State', 'terminated;reason=noresource'], ['Content-Type', 'message/sipfrag;version=2.0']);
+      send(build(`NOTIFY ${uriOf(inv.get('contact'))} SIP/2.0`, headers, 'SIP/2.0 200 OK\r\n'));
+      const n = await next((m) => m.cseq.endsWith('NOTIFY') && m.status >= 200);
+      check(n.status === 200, `our NOTIFY is answered with the PBX's answer (${n.status})`);
+      const b = await next((m) => m.method === 'BYE', 15000);
+      respond(b, 200, 'OK');
+      ok('the transferor hung up: BYE relayed to the browser');
+    } else if (mode === 'inbound') {
       respond(inv, 200, 'OK', answerSdp, [['Contact', contact]], true);
       await next((m) => m.method === 'ACK');
       ok('our 200 was ACKed');

@@ -100,6 +100,7 @@ one_call info uas-info.xml
 one_call gone uas-gone.xml
 one_call inbound pbx-inbound-answer.xml
 one_call inbound-cancel pbx-inbound-cancel.xml
+one_call inbound-refer pbx-inbound-refer.xml
 # What the PBX saw: our From/To and an RTP/AVP offer from the media address.
 if grep -q 'From: <sip:1000@tandem.test>' sipp-answer.msg && grep -q 'To: <sip:600@tandem.test>' sipp-answer.msg; then
   pass "the PBX's INVITE: From 1000@tandem.test, To 600@tandem.test"

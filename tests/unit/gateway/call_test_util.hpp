@@ -140,9 +140,10 @@ class TestGatewayListener final : public sip::UserAgent::Listener {
   CallManager* calls = nullptr;
   sip::PeerAddress browser_address;
   BrowserBinding binding;
+  std::optional<std::vector<std::string>> browser_allow;  // the calling browser's token's
   void on_invite(sip::IncomingInvite& invite) override {
     if (invite.flow().remote == browser_address) {
-      calls->on_browser_invite(invite, BrowserFlow{invite.flow(), "1001", std::nullopt});
+      calls->on_browser_invite(invite, BrowserFlow{invite.flow(), "1001", browser_allow});
     } else {
       calls->on_pbx_invite(invite, binding);
     }
@@ -168,6 +169,12 @@ class CallBench : public ::testing::Test {
     listener_.binding.contact_user = "1001-1";
     browser.answer_with = {};
     pbx.answer_with = {};
+  }
+
+  // The `allow` list of the browser's token (both directions); none by default.
+  void set_browser_allow(std::optional<std::vector<std::string>> allow) {
+    listener_.browser_allow = allow;
+    listener_.binding.browser.allow = std::move(allow);
   }
 
   // Runs the network and the media answers until both are idle.

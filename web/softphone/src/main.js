@@ -18,6 +18,7 @@ let callTimer = null;
 let qualityTimer = null;
 let muted = false;
 let held = false;
+let transferredTo = null;  // where we transferred the call we are hanging up
 
 function showError(text) {
   $('error').textContent = text || '';
@@ -122,6 +123,8 @@ function showCall(peer, state) {
   $('dtmf-sent').textContent = '';
   $('dtmf-received').textContent = '';
   $('transfer-result').textContent = '';
+  $('call-notice').textContent = '';
+  $('call-notice').hidden = true;
   muted = held = false;
   for (const id of ['mute', 'hold']) $(id).setAttribute('aria-pressed', 'false');
   $('mute').textContent = 'Mute';
@@ -190,15 +193,41 @@ phone.onCallState = (state, d = {}) => {
   else if (state === 'hold') setCallState('On hold');
   else if (state === 'unhold') setCallState('Connected');
   else if (state === 'ended') {
-    setStatusLine(`Call ended (${d.originator === 'local' ? 'you hung up' : d.why === 'Terminated' ? 'the other side hung up' : d.why})`);
+    if (transferredTo) setStatusLine(`Call transferred to ${transferredTo}`);
+    else setStatusLine(`Call ended (${d.originator === 'local' ? 'you hung up' : d.why === 'Terminated' ? 'the other side hung up' : d.why})`);
+    transferredTo = null;
     stopCall();
   }
   else if (state === 'failed') {
+    transferredTo = null;
     if (!$('incoming').hidden) setStatusLine(`Missed call (${$('incoming-from').textContent}; ${d.why})`);
     else if (d.originator !== 'local') showError(`Call failed: ${d.why}`);
     else setStatusLine(`Call ended (${d.why})`);
     stopCall();
   }
+};
+
+// The other side transfers us (REFER): the call panel switches to the new call to `target`,
+// with fresh TURN credentials and microphone; the old call ends when the transferor hangs up.
+phone.onReferred = async (target, accept, reject) => {
+  const old = localStream;
+  try {
+    const media = await mediaForCall();
+    if (!accept(media)) throw new ApiError('The call ended before the transfer could start.', 'transfer');
+  } catch (e) {
+    if (localStream !== old && localStream) localStream.getTracks().forEach((t) => t.stop());
+    localStream = old;
+    showError(`Transfer to ${target} failed: ${e.message}`);
+    reject();
+    return;
+  }
+  if (old) old.getTracks().forEach((t) => t.stop());
+  clearInterval(callTimer);
+  clearInterval(qualityTimer);
+  callTimer = qualityTimer = null;
+  showCall(target, 'Calling…');
+  $('call-notice').textContent = `Transferred to ${target}`;
+  $('call-notice').hidden = false;
 };
 
 // The outcome of the last call stays visible under the dial pad once the call panel closes.
@@ -286,9 +315,14 @@ $('transfer-form').addEventListener('submit', (e) => {
   e.preventDefault();
   const to = $('transfer-to').value.trim();
   $('transfer-result').textContent = `Transferring to ${to}…`;
-  phone.transfer(to, (text, ok) => {
+  phone.transfer(to, (text, ok, final) => {
     $('transfer-result').textContent = text;
     $('transfer-result').dataset.ok = String(ok);
+    // The transferee is talking to `to` now: our part is over (RFC 5589 §6).
+    if (final && ok) {
+      transferredTo = to;
+      phone.hangup();
+    }
   });
 });
 // Digits typed anywhere but in a text field go to the active call as DTMF.

@@ -26,6 +26,9 @@ export class Phone {
     this.onCallState = () => {};     // (state, detail)
     this.onDtmf = () => {};          // (tone, originator)
     this.onMessage = () => {};       // (text)
+    // A blind transfer of the current call (REFER): (target, accept(media), reject).
+    this.onReferred = (target, accept, reject) => reject();
+    this.adopting = null;  // the session a REFER we accepted is creating: it replaces ours
   }
 
   start({ wsUrl, user, domain }) {
@@ -63,7 +66,11 @@ export class Phone {
   }
 
   newSession(e) {
-    if (this.session && !this.session.isEnded()) {
+    if (e.session === this.adopting) {
+      // The transferred call replaces the current one; the transferor ends the old dialog
+      // (RFC 5589), whose events are no longer reported (ended() checks the session).
+      this.adopting = null;
+    } else if (this.session && !this.session.isEnded()) {
       // One call at a time: a second incoming call is busy (the UI disables Call during a call).
       e.session.terminate(e.originator === 'remote' ? { status_code: 486, reason_phrase: 'Busy Here' } : {});
       return;
@@ -71,18 +78,21 @@ export class Phone {
     const s = e.session;
     this.session = s;
     this.remoteStream = null;
-    s.on('peerconnection', (p) => this.watch(p.peerconnection));
     if (s.connection) this.watch(s.connection);
-    s.on('progress', (p) => this.onCallState('ringing', { status: p.response ? p.response.status_code : null }));
-    s.on('confirmed', () => this.onCallState('confirmed'));
-    s.on('hold', () => this.onCallState('hold'));
-    s.on('unhold', () => this.onCallState('unhold'));
+    // Only the current session reports: a transferred call's old one ends quietly.
+    const mine = (f) => (...args) => { if (s === this.session) f(...args); };
+    s.on('peerconnection', mine((p) => this.watch(p.peerconnection)));
+    s.on('progress', mine((p) => this.onCallState('ringing', { status: p.response ? p.response.status_code : null })));
+    s.on('confirmed', mine(() => this.onCallState('confirmed')));
+    s.on('hold', mine(() => this.onCallState('hold')));
+    s.on('unhold', mine(() => this.onCallState('unhold')));
     s.on('ended', (x) => this.ended(s, 'ended', describeEnd(x), x.originator));
     s.on('failed', (x) => this.ended(s, 'failed', describeEnd(x), x.originator));
-    s.on('newDTMF', (x) => this.onDtmf(x.dtmf.tone, x.originator));
-    s.on('newInfo', (x) => {
+    s.on('newDTMF', mine((x) => this.onDtmf(x.dtmf.tone, x.originator)));
+    s.on('newInfo', mine((x) => {
       if (x.originator === 'remote') this.onMessage(`INFO ${x.info.contentType}: ${x.info.body}`);
-    });
+    }));
+    s.on('refer', (r) => this.referred(s, r));
     if (e.originator === 'remote') {
       const from = e.request.from;
       this.onIncoming(from.display_name ? `${from.display_name} <${from.uri.user}>` : from.uri.user);
@@ -139,16 +149,32 @@ export class Phone {
     this.session.sendDTMF(tone, { transportType, duration: 160, interToneGap: 120 });
   }
 
-  // Blind transfer (REFER); `report(text, ok)` gets the answer to the REFER and the NOTIFYs.
+  // Blind transfer (REFER); `report(text, ok, final)` gets the answer to the REFER and the
+  // NOTIFYs (RFC 3515); `final` once the transferee's new call was answered or failed.
   transfer(number, report) {
     this.session.refer(this.target(number), {
       eventHandlers: {
-        requestSucceeded: (x) => report(`Transfer accepted (${x.response.status_code} ${x.response.reason_phrase}); waiting for the new call…`, true),
-        requestFailed: (x) => report(`Transfer refused: ${x.response ? `${x.response.status_code} ${x.response.reason_phrase}` : x.cause}`, false),
-        trying: () => report('Transfer: the new call is being set up…', true),
-        accepted: () => report('Transfer completed.', true),
-        failed: (x) => report(`Transfer failed: ${x.status_line ? `${x.status_line.status_code} ${x.status_line.reason_phrase}` : 'the new call failed'}`, false),
+        requestSucceeded: (x) => report(`Transfer accepted (${x.response.status_code} ${x.response.reason_phrase}); waiting for the new call…`, true, false),
+        requestFailed: (x) => report(`Transfer refused: ${x.response ? `${x.response.status_code} ${x.response.reason_phrase}` : x.cause}`, false, true),
+        trying: () => report('Transfer: the new call is being set up…', true, false),
+        progress: (x) => report(`Transfer: the new call is ringing (${x.status_line.status_code})…`, true, false),
+        accepted: (x) => report(`Transfer completed (${x.status_line.status_code} ${x.status_line.reason_phrase}).`, true, true),
+        failed: (x) => report(`Transfer failed: ${x.status_line ? `${x.status_line.status_code} ${x.status_line.reason_phrase}` : 'the new call failed'}`, false, true),
       },
     });
+  }
+
+  // We are being transferred (REFER on our call): JsSIP answered 202; the UI accepts with
+  // fresh media, and JsSIP calls the Refer-To target and NOTIFYs the transferor of its progress.
+  referred(s, r) {
+    if (s !== this.session || this.adopting) { r.reject(); return; }
+    const uri = r.request.refer_to.uri;
+    const target = uri.user || uri.toString();
+    this.onReferred(target, ({ mediaStream, iceServers }) => {
+      if (s !== this.session || s.isEnded()) return false;
+      r.accept((next) => { this.adopting = next; }, {
+        mediaStream, pcConfig: { iceServers }, rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false } });
+      return true;
+    }, () => r.reject());
   }
 }
