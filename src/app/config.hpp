@@ -43,7 +43,7 @@ struct MediaConfig {
 };
 
 struct CodecConfig {
-  std::vector<std::string> order = {"opus", "pcmu", "pcma", "g722"};  // lower-case names
+  std::vector<std::string> order = {"opus", "pcmu", "pcma"};  // lower-case names
   bool transcoding = true;
 };
 

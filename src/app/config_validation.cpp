@@ -160,6 +160,11 @@ struct Checker {
         add(key, q(k.order[i]) + " is listed twice");
       }
     }
+    const bool usable = std::any_of(k.order.begin(), k.order.end(),
+                                    [](const std::string& name) { return name != "g722"; });
+    if (!k.order.empty() && !usable) {
+      add("codecs.order", "needs opus, pcmu or pcma: g722 is not supported yet");
+    }
   }
 
   void auth() {

@@ -247,7 +247,9 @@ void GatewayService::start_calls(const sip::Uri& pbx, const std::string& domain)
     if (name == "opus") cs.translator.pbx_codecs.push_back({"opus", 48000, 2});
     if (name == "pcmu") cs.translator.pbx_codecs.push_back({"PCMU", 8000, std::nullopt});
     if (name == "pcma") cs.translator.pbx_codecs.push_back({"PCMA", 8000, std::nullopt});
-    if (name == "g722") cs.translator.pbx_codecs.push_back({"G722", 8000, std::nullopt});
+    if (name == "g722") {
+      spdlog::warn("codecs.order: g722 is not supported yet (no G.722 transcoder); left out");
+    }
   }
   cs.translator.transcoding = config_.codecs.transcoding;
   calls_ = std::make_unique<gateway::CallManager>(*ua_, *media_plane_, std::move(cs));

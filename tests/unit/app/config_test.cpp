@@ -79,7 +79,7 @@ TEST(Config, MinimalConfigIsValidAndDefaultsApply) {
   const Config& c = loaded.config;
   EXPECT_EQ(c.sip.transport, SipTransport::kUdp);
   EXPECT_EQ(c.media.browser_port, 40000);
-  EXPECT_EQ(c.codecs.order, (std::vector<std::string>{"opus", "pcmu", "pcma", "g722"}));
+  EXPECT_EQ(c.codecs.order, (std::vector<std::string>{"opus", "pcmu", "pcma"}));
   EXPECT_EQ(c.auth.clock_skew, seconds(30));
   EXPECT_FALSE(c.demo.enabled);
 }
@@ -169,6 +169,8 @@ TEST(Config, EveryErrorNamesItsKey) {
       {"codec twice", kMinimal + "[codecs]\norder = [\"pcmu\", \"pcmu\"]\n", "codecs.order[1]",
        "twice"},
       {"codec list empty", kMinimal + "[codecs]\norder = []\n", "codecs.order", "at least one"},
+      {"only g722", kMinimal + "[codecs]\norder = [\"g722\"]\n", "codecs.order",
+       "g722 is not supported yet"},
       {"codec not a string", kMinimal + "[codecs]\norder = [\"opus\", 8]\n", "codecs.order[1]",
        "expected a string"},
       {"audience missing", replace("audience =", ""), "auth.audience", "missing"},
