@@ -229,6 +229,20 @@ async function rejected(checks, a, b) {
   await a.shot('rejected');
 }
 
+// A browser whose user blocked the microphone: the call is not placed and the page says why.
+async function micDenied(stack, checks, browser, out) {
+  const ui = await openSoftphone(browser, out, 'mic-denied', stack.url);
+  await ui.page.getByLabel('Access token').fill(stack.token('1002'));
+  await ui.page.getByRole('button', { name: 'Register' }).click();
+  await ui.waitText('#reg-status', /Registered as 1002|failed|unreachable/, 10000);
+  await ui.page.getByLabel('Number').fill('600');
+  await ui.page.getByRole('button', { name: 'Call', exact: true }).click();
+  const err = await ui.waitText('#error', /microphone/i, 10000);
+  checks.check(/Microphone access was denied/.test(err), `microphone blocked: the page says so and places no call ("${err}")`);
+  await ui.shot('mic-denied');
+  await ui.close();
+}
+
 // tandem stops while 1000 is signed in: the page says the connection is lost.
 async function gatewayGone(stack, checks, ui) {
   await stack.tandem.stop();
@@ -272,6 +286,8 @@ async function main() {
     await rejected(checks, a, b);
     await signOut(checks, b);
     await clickToCall(stack, checks, browsers[0], out);
+    browsers.push(await launch(out, TONE_A, { micDenied: true }));
+    await micDenied(stack, checks, browsers[2], out);
     await gatewayGone(stack, checks, a);
   } catch (e) {
     checks.fail(`stopped early: ${e.stack || e}`);

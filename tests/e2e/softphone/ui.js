@@ -10,12 +10,15 @@ const { toneWav } = require('../make-tone');
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/lib/chromium/chromium';
 
-async function launch(out, toneHz) {
+// `micDenied`: no auto-accepted permission prompt, and every prompt denied, as a user who
+// clicks "Block" does.
+async function launch(out, toneHz, { micDenied = false } = {}) {
   const wav = path.join(out, `tone${toneHz}-48k.wav`);
   fs.writeFileSync(wav, toneWav(toneHz, 30, 48000));
+  const permission = micDenied ? '--deny-permission-prompts' : '--use-fake-ui-for-media-stream';
   return chromium.launch({
     executablePath: CHROMIUM, headless: true,
-    args: ['--disable-gpu', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+    args: ['--disable-gpu', '--use-fake-device-for-media-stream', permission,
            '--disable-background-networking', '--disable-component-update', '--disable-sync',
            '--no-first-run', '--no-default-browser-check', '--disable-dev-shm-usage',
            '--autoplay-policy=no-user-gesture-required', '--allow-loopback-in-peer-connection',
