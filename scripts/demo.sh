@@ -260,7 +260,7 @@ cat <<EOF
   Log in as       1000 (any of 1000-1009), then call
                     600  echo: you hear yourself
                     601  a 1000 Hz tone
-                    602  DTMF readback: press keys, hear them read back
+                    602  DTMF readback: press keys; the digits 602 received come back as a message
                     1001 another softphone: log in as 1001 in a second tab
   Stop            Ctrl-C
   Logs            $state/tandem.log, $state/tandem-pbx.log
