@@ -372,32 +372,27 @@ void Call::relay_in_dialog(sip::InviteSession& from, sip::InviteSession& to,
 void Call::relay_message(sip::InviteSession& from, sip::InviteSession& to,
                          const sip::IncomingRequest& request, sip::Message out) {
   log_debug(request.request.method() + " relayed");
-  if (to.terminated()) {
-    from.respond(request, 480);
-    return;
-  }
-  sip::SendOptions options{false, to.dialog().next_hop_uri(), to.flow()};
-  manager_.ua().send(std::move(out),
-                     later_for<const sip::Message&, const sip::Message&>(
-                         manager_, number_,
-                         [source = &from, request](Call& call, const sip::Message& response,
-                                                   const sip::Message& sent) {
-                           const int status = response.status();
-                           if (status < 200) return;
-                           auto cseq = sent.cseq();
-                           if (sent.method() == "REFER" && cseq)
-                             call.on_referral_answer(cseq->number, status);
-                           if (!call.owns(source)) return;
-                           if (status == 481 || status == 408) {
-                             source->respond(request, 500);
-                             call.end_cause_ =
-                                 "in-dialog " + sent.method() + " got " + std::to_string(status);
-                             return call.hang_up(500, sip_reason(408, "leg failed"));
-                           }
-                           source->respond(request, status, response.body(), content_type(response),
-                                           response.reason());
-                         }),
-                     std::move(options));
+  const Status queued = to.send(
+      std::move(out), later_for<const sip::Message&, const sip::Message&>(
+                          manager_, number_,
+                          [source = &from, request](Call& call, const sip::Message& response,
+                                                    const sip::Message& sent) {
+                            const int status = response.status();
+                            if (status < 200) return;
+                            auto cseq = sent.cseq();
+                            if (sent.method() == "REFER" && cseq)
+                              call.on_referral_answer(cseq->number, status);
+                            if (!call.owns(source)) return;
+                            if (status == 481 || status == 408) {
+                              source->respond(request, 500);
+                              call.end_cause_ =
+                                  "in-dialog " + sent.method() + " got " + std::to_string(status);
+                              return call.hang_up(500, sip_reason(408, "leg failed"));
+                            }
+                            source->respond(request, status, response.body(),
+                                            content_type(response), response.reason());
+                          }));
+  if (!queued) from.respond(request, 480);  // the other leg has ended
 }
 
 // Blind transfer (RFC 3515, RFC 5589): the REFER goes on to the other leg, whose UA makes the new

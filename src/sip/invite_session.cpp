@@ -71,18 +71,24 @@ void InviteSession::bye(std::string_view reason) {
 
 Status InviteSession::request(std::string_view method, std::string body,
                               std::string_view content_type, ClientRequest::Handler on_response) {
-  UserAgent::Guard guard(ua_);  // a retired object outlives this call
   if (ended_) return Error{"the session has ended"};
-  if (method == "INVITE" || method == "ACK" || method == "CANCEL") {
-    return Error{std::string(method) + " is not sent with request()"};
-  }
   Message m = dialog_.make_request(method);
   add_body(m, std::move(body), content_type);
+  return send(std::move(m), std::move(on_response));
+}
+
+Status InviteSession::send(Message m, ClientRequest::Handler on_response) {
+  UserAgent::Guard guard(ua_);  // a retired object outlives this call
+  if (ended_) return Error{"the session has ended"};
+  const std::string method = m.method();
+  if (method == "INVITE" || method == "ACK" || method == "CANCEL") {
+    return Error{method + " is not sent with request()"};
+  }
   auto alive = std::weak_ptr<bool>(alive_);
   ua_.send(
       std::move(m),
-      [this, alive, method = std::string(method), on_response = std::move(on_response)](
-          const Message& response, const Message& request) {
+      [this, alive, method, on_response = std::move(on_response)](const Message& response,
+                                                                  const Message& request) {
         if (on_response) on_response(response, request);
         if (alive.expired() || response.status() < 200) return;
         // §12.2.1.2: 481 and 408 end the dialog.

@@ -65,6 +65,9 @@ class InviteSession {
   // An in-dialog request; `on_response` gets its responses (a 481 or 408 ends the session).
   Status request(std::string_view method, std::string body = {}, std::string_view content_type = {},
                  ClientRequest::Handler on_response = {});
+  // The same for a request the caller built from dialog().make_request() and completed with
+  // headers of its own (a B2BUA relaying a NOTIFY keeps its Event and Subscription-State).
+  Status send(Message request, ClientRequest::Handler on_response = {});
   // A re-INVITE (§14.1): one at a time; on 491 it is retried once after the §14.1 random delay.
   // The ACK for its 2xx is sent here; `on_response` sees the final response.
   Status reinvite(std::string body, std::string_view content_type,
