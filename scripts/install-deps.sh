@@ -11,6 +11,8 @@ packages=(
   # libraries (see docs/architecture.md for why each one)
   libboost-dev libboost-system-dev libssl-dev libspdlog-dev libfmt-dev
   libcli11-dev nlohmann-json3-dev
+  # Nettle: HMAC-SHA1 for AES-CM SRTP (src/srtp/prekeyed_hmac)
+  nettle-dev
   # toml11: the gateway's configuration file (src/app/config_loader)
   libtoml11-dev
   # Opus encode/decode (src/codec)

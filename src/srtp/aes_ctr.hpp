@@ -1,4 +1,4 @@
-// AES in counter mode (RFC 3711 §4.1.1 "AES-CM") over one EVP context keyed once.
+// AES in counter mode (RFC 3711 §4.1.1 "AES-CM") over one cipher context keyed once.
 #pragma once
 
 #include <array>
@@ -6,7 +6,7 @@
 #include <span>
 
 #include "common/result.hpp"
-#include "srtp/openssl_handles.hpp"
+#include "srtp/provider_cipher.hpp"
 
 namespace tandem::srtp {
 
@@ -23,9 +23,9 @@ class AesCtr {
   bool apply(const Iv& iv, std::span<uint8_t> data) noexcept;
 
  private:
-  explicit AesCtr(CipherCtxPtr ctx) : ctx_(std::move(ctx)) {}
+  explicit AesCtr(ProviderCipher cipher) : cipher_(std::move(cipher)) {}
 
-  CipherCtxPtr ctx_;
+  ProviderCipher cipher_;
 };
 
 }  // namespace tandem::srtp

@@ -1,4 +1,4 @@
-// AES-GCM with a 12-byte IV and 16-byte tag (RFC 7714 §5, §6) over one EVP context keyed once.
+// AES-GCM with a 12-byte IV and 16-byte tag (RFC 7714 §5, §6) over one cipher context keyed once.
 #pragma once
 
 #include <array>
@@ -6,7 +6,7 @@
 #include <span>
 
 #include "common/result.hpp"
-#include "srtp/openssl_handles.hpp"
+#include "srtp/provider_cipher.hpp"
 
 namespace tandem::srtp {
 
@@ -29,12 +29,12 @@ class AesGcm {
             std::span<uint8_t> data, std::span<const uint8_t, kTagLen> tag) noexcept;
 
  private:
-  explicit AesGcm(CipherCtxPtr ctx) : ctx_(std::move(ctx)) {}
+  explicit AesGcm(ProviderCipher cipher) : cipher_(std::move(cipher)) {}
 
-  bool start(const Iv& iv, int encrypt, std::span<const uint8_t> aad1,
+  bool start(const Iv& iv, bool encrypt, std::span<const uint8_t> aad1,
              std::span<const uint8_t> aad2, std::span<uint8_t> data) noexcept;
 
-  CipherCtxPtr ctx_;
+  ProviderCipher cipher_;
 };
 
 }  // namespace tandem::srtp
