@@ -3,11 +3,7 @@
 namespace tandem::srtp {
 
 Result<AesCtr> AesCtr::create(std::span<const uint8_t> key) {
-  const char* name = key.size() == 16 ? "AES-128-CTR" : key.size() == 32 ? "AES-256-CTR" : nullptr;
-  if (name == nullptr) {
-    return Error{"AES-CTR key must be 16 or 32 bytes"};
-  }
-  auto cipher = ProviderCipher::create(name, key);
+  auto cipher = ProviderCipher::create_aes("CTR", key);
   if (!cipher) {
     return cipher.error();
   }

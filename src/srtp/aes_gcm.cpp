@@ -8,12 +8,8 @@
 namespace tandem::srtp {
 
 Result<AesGcm> AesGcm::create(std::span<const uint8_t> key) {
-  const char* name = key.size() == 16 ? "AES-128-GCM" : key.size() == 32 ? "AES-256-GCM" : nullptr;
-  if (name == nullptr) {
-    return Error{"AES-GCM key must be 16 or 32 bytes"};
-  }
   // 12 bytes is OpenSSL's default GCM IV length, so the IV length needs no parameter.
-  auto cipher = ProviderCipher::create(name, key);
+  auto cipher = ProviderCipher::create_aes("GCM", key);
   if (!cipher) {
     return cipher.error();
   }

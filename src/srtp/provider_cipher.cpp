@@ -146,6 +146,15 @@ Result<ProviderCipher> ProviderCipher::create(const char* name, std::span<const 
   return cipher;
 }
 
+Result<ProviderCipher> ProviderCipher::create_aes(std::string_view mode,
+                                                  std::span<const uint8_t> key) {
+  if (key.size() != 16 && key.size() != 32) {
+    return Error{"AES-" + std::string(mode) + " key must be 16 or 32 bytes"};
+  }
+  const std::string name = (key.size() == 16 ? "AES-128-" : "AES-256-") + std::string(mode);
+  return create(name.c_str(), key);
+}
+
 ProviderCipher::ProviderCipher(ProviderCipher&& other) noexcept
     : dispatch_(other.dispatch_), algctx_(std::exchange(other.algctx_, nullptr)) {}
 

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "common/result.hpp"
 
@@ -22,6 +23,8 @@ class ProviderCipher {
  public:
   // name: an OpenSSL cipher name ("AES-128-GCM", "AES-256-CTR", ...); key: its key.
   static Result<ProviderCipher> create(const char* name, std::span<const uint8_t> key);
+  // AES-128 or AES-256 by the key's length (16 or 32 bytes) in mode "CTR" or "GCM".
+  static Result<ProviderCipher> create_aes(std::string_view mode, std::span<const uint8_t> key);
 
   ProviderCipher(ProviderCipher&& other) noexcept;
   ProviderCipher& operator=(ProviderCipher&& other) noexcept;

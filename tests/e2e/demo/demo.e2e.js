@@ -13,6 +13,7 @@ const fs = require('fs');
 const https = require('https');
 const path = require('path');
 const { chromium } = require('playwright-core');
+const { addPageHelpers } = require('../support/page_helpers');
 
 const [demoScript, tandem, tandemPbx, out] = process.argv.slice(2);
 const PORT = 8443;
@@ -107,6 +108,7 @@ async function call(browser, webRoot) {
   for (const f of ['index.html', 'caller.js']) fs.copyFileSync(path.join(__dirname, 'page', f), path.join(pageDir, f));
 
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  await addPageHelpers(context);
   const page = await context.newPage();
   const log = fs.createWriteStream(path.join(out, 'page.log'));
   page.on('console', (m) => log.write(`[${m.type()}] ${m.text()}\n`));
@@ -164,6 +166,7 @@ async function launchBrowser(hz) {
 async function callAnotherTab(page) {
   const browser = await launchBrowser(OTHER_HZ);
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  await addPageHelpers(context);
   const other = await context.newPage();
   const log = fs.createWriteStream(path.join(out, 'page-1001.log'));
   other.on('console', (m) => log.write(`[${m.type()}] ${m.text()}\n`));

@@ -7,6 +7,7 @@ const fs = require('fs');
 const path = require('path');
 const { chromium } = require('playwright-core');
 const { toneWav } = require('../make-tone');
+const { addPageHelpers } = require('../support/page_helpers');
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/lib/chromium/chromium';
 // Not 1000 Hz: tandem-pbx 601 sends 1000 Hz, and the browser must tell the tone from its own echo.
@@ -31,6 +32,7 @@ async function openPage(rig, name) {
   if (!rig.pageUrl) rig.pageUrl = await rig.servePage();
   const browser = await launch(rig);
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  await addPageHelpers(context);
   const page = await context.newPage();
   const log = fs.createWriteStream(path.join(rig.out, `page-${name}.log`));
   page.on('console', (m) => log.write(`${new Date().toISOString()} [${m.type()}] ${m.text()}\n`));

@@ -1,12 +1,13 @@
 // Headless Debian Chromium driving the softphone UI the way a user does: by the labels and roles
 // of its controls (playwright-core locators), never through the page's internals. Only audio
-// measurement reads the remote MediaStream, with a WebAudio AnalyserNode as in
-// tests/e2e/gateway/page/phone.js. Each browser has a fake microphone playing its own tone.
+// measurement reads the remote MediaStream (window.dominantFrequency, tests/e2e/support). Each
+// browser has a fake microphone playing its own tone.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const { chromium } = require('playwright-core');
 const { toneWav } = require('../make-tone');
+const { addPageHelpers } = require('../support/page_helpers');
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/lib/chromium/chromium';
 
@@ -28,6 +29,7 @@ async function launch(out, toneHz, { micDenied = false } = {}) {
 // A softphone page; `ui.shot(name)` saves <out>/<nn>-<name>.png.
 async function openSoftphone(browser, out, name, url, viewport = { width: 420, height: 900 }, tap = false) {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport });
+  await addPageHelpers(context);
   const page = await context.newPage();
   if (tap) await tapPeerConnections(page);
   const log = fs.createWriteStream(path.join(out, `page-${name}.log`));
@@ -65,30 +67,7 @@ async function measureRemote(page, ms = 1500, fromWidget = false) {
     const receiver = widget && window.__pcs.flatMap((pc) => pc.getReceivers()).find((r) => r.track && r.track.kind === 'audio');
     const stream = widget ? receiver && new MediaStream([receiver.track]) : window.softphone.remoteStream();
     if (!stream) return { error: 'no remote stream' };
-    const ctx = new AudioContext();
-    await ctx.resume();
-    const source = ctx.createMediaStreamSource(stream);
-    const analyser = ctx.createAnalyser();
-    analyser.fftSize = 16384;
-    analyser.smoothingTimeConstant = 0;
-    source.connect(analyser);
-    await new Promise((r) => setTimeout(r, m));
-    const spectrum = new Float32Array(analyser.frequencyBinCount);
-    analyser.getFloatFrequencyData(spectrum);
-    const wave = new Float32Array(analyser.fftSize);
-    analyser.getFloatTimeDomainData(wave);
-    let rms = 0;
-    for (const v of wave) rms += v * v;
-    rms = Math.sqrt(rms / wave.length);
-    let peak = 2;
-    for (let i = 2; i < spectrum.length - 1; i++) if (spectrum[i] > spectrum[peak]) peak = i;
-    const a = spectrum[peak - 1], b = spectrum[peak], c = spectrum[peak + 1];
-    const denom = a - 2 * b + c;
-    const offset = denom === 0 ? 0 : (0.5 * (a - c)) / denom;
-    const hz = ((peak + offset) * ctx.sampleRate) / analyser.fftSize;
-    source.disconnect();
-    await ctx.close();
-    return { hz, peakDb: b, rms };
+    return window.dominantFrequency(stream, m);
   }, [ms, fromWidget]);
 }
 

@@ -27,27 +27,6 @@
   };
   const since = (i, names) => () => events.slice(i).find((e) => names.includes(e.name));
 
-  // Dominant frequency over `ms` (WebAudio AnalyserNode, parabolic peak interpolation).
-  async function dominantFrequency(stream, ms) {
-    const ctx = new AudioContext();
-    await ctx.resume();
-    const source = ctx.createMediaStreamSource(stream);
-    const analyser = ctx.createAnalyser();
-    analyser.fftSize = 16384;
-    analyser.smoothingTimeConstant = 0;
-    source.connect(analyser);
-    await sleep(ms);
-    const spectrum = new Float32Array(analyser.frequencyBinCount);
-    analyser.getFloatFrequencyData(spectrum);
-    let peak = 2;
-    for (let i = 2; i < spectrum.length - 1; i++) if (spectrum[i] > spectrum[peak]) peak = i;
-    const a = spectrum[peak - 1], b = spectrum[peak], c = spectrum[peak + 1];
-    const denom = a - 2 * b + c;
-    const offset = denom === 0 ? 0 : (0.5 * (a - c)) / denom;
-    source.disconnect();
-    await ctx.close();
-    return { hz: ((peak + offset) * ctx.sampleRate) / analyser.fftSize, peakDb: b };
-  }
 
   function hear(pc) {
     pc.addEventListener('track', (t) => {
@@ -119,7 +98,7 @@
 
     async measure(ms) {
       if (!remote) return { error: 'no remote track' };
-      return dominantFrequency(remote, ms);
+      return window.dominantFrequency(remote, ms);
     },
 
     async hangup() {

@@ -68,33 +68,6 @@
   const sinceIndex = () => events.length;
   const firstSince = (i, names) => events.slice(i).find((e) => names.includes(e.name));
 
-  // Dominant frequency of a stream over `ms` (WebAudio AnalyserNode, parabolic peak).
-  async function dominantFrequency(stream, ms) {
-    const ctx = new AudioContext();
-    await ctx.resume();
-    const source = ctx.createMediaStreamSource(stream);
-    const analyser = ctx.createAnalyser();
-    analyser.fftSize = 16384;
-    analyser.smoothingTimeConstant = 0;
-    source.connect(analyser);
-    await sleep(ms);
-    const spectrum = new Float32Array(analyser.frequencyBinCount);
-    analyser.getFloatFrequencyData(spectrum);
-    const wave = new Float32Array(analyser.fftSize);
-    analyser.getFloatTimeDomainData(wave);
-    let rms = 0;
-    for (const v of wave) rms += v * v;
-    rms = Math.sqrt(rms / wave.length);
-    let peak = 2;
-    for (let i = 2; i < spectrum.length - 1; i++) if (spectrum[i] > spectrum[peak]) peak = i;
-    const a = spectrum[peak - 1], b = spectrum[peak], c = spectrum[peak + 1];
-    const denom = a - 2 * b + c;
-    const offset = denom === 0 ? 0 : (0.5 * (a - c)) / denom;
-    const hz = ((peak + offset) * ctx.sampleRate) / analyser.fftSize;
-    source.disconnect();
-    await ctx.close();
-    return { hz, peakDb: b, rms };
-  }
 
   window.phone = {
     events,
@@ -197,12 +170,12 @@
 
     async measure(ms = 1500) {
       if (!remoteStream) return { error: 'no remote audio track' };
-      return dominantFrequency(remoteStream, ms);
+      return window.dominantFrequency(remoteStream, ms);
     },
 
     async measureMicrophone(ms = 1000) {
       const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-      const r = await dominantFrequency(stream, ms);
+      const r = await window.dominantFrequency(stream, ms);
       stream.getTracks().forEach((t) => t.stop());
       return r;
     },
