@@ -1,5 +1,5 @@
-// SRTP per packet and per session: our transform (src/srtp, OpenSSL EVP) against Debian's
-// libsrtp2 (NSS build), same keys, same packets, same run. See bench/README.md.
+// SRTP per packet and per session: our transform (src/srtp: OpenSSL's AES, Nettle's HMAC-SHA1)
+// against Debian's libsrtp2 (NSS build), same keys, same packets, same run. See bench/README.md.
 //
 //   tandem_bench_srtp [--quick]
 //
@@ -375,7 +375,8 @@ int main(int argc, char** argv) {
   const Profile profiles[] = {Profile::kAes128CmHmacSha1_80, Profile::kAeadAes128Gcm};
   const size_t sizes[] = {172, 1200};  // audio frame (12 + 160), video packet
   std::printf(
-      "SRTP, ours (src/srtp on OpenSSL EVP) vs Debian libsrtp2: thread CPU time, median "
+      "SRTP, ours (src/srtp: OpenSSL AES, Nettle HMAC-SHA1) vs Debian libsrtp2: thread CPU time, "
+      "median "
       "of rounds of %zu packets (best in brackets)\n",
       config.packets);
   for (const Profile profile : profiles) {
