@@ -123,6 +123,35 @@ self_signed_cert() {
     >openssl.log 2>&1 || { cat openssl.log; exit 1; }
 }
 
+# gateway_config NAME PBX_URI TRANSPORT [MEDIA_LINES]: writes NAME.toml for tandem: WSS on a free
+# port of 127.0.0.1 (sets $wss_port) with $work/cert.pem and $work/key.pem, the PBX at PBX_URI over
+# TRANSPORT, one media worker on loopback (plus MEDIA_LINES in [media]), HS256 tokens for audience
+# $aud signed with $secret. The caller appends the rest ([[credentials.user]], [turn], ...).
+gateway_config() {
+  wss_port=$(free_port)
+  cat >"$1.toml" <<TOML
+[listen]
+wss = "127.0.0.1:$wss_port"
+tls_certificate = "$work/cert.pem"
+tls_private_key = "$work/key.pem"
+[sip]
+pbx = "$2"
+transport = "$3"
+local_address = "127.0.0.1:0"
+domain = "tandem.test"
+[media]
+public_ip = "127.0.0.1"
+bind_ip = "127.0.0.1"
+browser_port = $(free_port)
+workers = 1
+ice_tcp = false
+${4:-}
+[auth]
+audience = "$aud"
+hs256_secret = "$secret"
+TOML
+}
+
 # --- verdicts ---------------------------------------------------------------------------------
 
 # pass TEXT: prints "PASS TEXT". fail TEXT: prints "FAIL TEXT" and counts a failure.

@@ -26,30 +26,12 @@ aud="tandem-gateway-test"
 
 # write_config NAME PBX_URI TRANSPORT PASSWORD_1000: NAME.toml; sets $wss_port.
 write_config() {
-  wss_port=$(free_port)
-  cat >"$1.toml" <<TOML
-[listen]
-wss = "127.0.0.1:$wss_port"
-tls_certificate = "$work/cert.pem"
-tls_private_key = "$work/key.pem"
-[sip]
-pbx = "$2"
-transport = "$3"
-local_address = "127.0.0.1:0"
-domain = "tandem.test"
-[media]
-public_ip = "127.0.0.1"
-bind_ip = "127.0.0.1"
-browser_port = $(free_port)
-workers = 1
-ice_tcp = false
+  gateway_config "$1" "$2" "$3"
+  cat >>"$1.toml" <<TOML
 [turn]
 stun = ["stun:127.0.0.1:3478"]
 servers = ["turn:127.0.0.1:3478?transport=udp"]
 secret = "turn-test-secret"
-[auth]
-audience = "$aud"
-hs256_secret = "$secret"
 [[credentials.user]]
 user = "1000"
 password = "$4"

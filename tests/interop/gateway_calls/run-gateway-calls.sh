@@ -27,31 +27,11 @@ mkdir sdp
 cp "$sdpdir/chromium-156-audio.offer.sdp" "$src"/../../unit/gateway/data/chromium-to-sipp-pcmu{,-hold}.answer.sdp \
   sdp/
 
-# write_config NAME PBX_URI TRANSPORT: NAME.toml; sets $wss_port.
+# write_config NAME PBX_URI TRANSPORT: NAME.toml; sets $wss_port. RTP below the ephemeral
+# range, so free_port (browser_port, SIP) never lands in it.
 write_config() {
-  wss_port=$(free_port)
-  cat >"$1.toml" <<TOML
-[listen]
-wss = "127.0.0.1:$wss_port"
-tls_certificate = "$work/cert.pem"
-tls_private_key = "$work/key.pem"
-[sip]
-pbx = "$2"
-transport = "$3"
-local_address = "127.0.0.1:0"
-domain = "tandem.test"
-[media]
-# RTP below the ephemeral range, so free_port (browser_port, SIP) never lands in it.
-public_ip = "127.0.0.1"
-bind_ip = "127.0.0.1"
-browser_port = $(free_port)
-rtp_port_min = 31000
-rtp_port_max = 31999
-workers = 1
-ice_tcp = false
-[auth]
-audience = "$aud"
-hs256_secret = "$secret"
+  gateway_config "$1" "$2" "$3" $'rtp_port_min = 31000\nrtp_port_max = 31999'
+  cat >>"$1.toml" <<TOML
 [[credentials.user]]
 user = "1000"
 password = "secret1000"
