@@ -1,6 +1,7 @@
 #include "bridge_harness.hpp"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -264,6 +265,15 @@ BridgeParams bridge_params(const TestBrowser& browser, BridgeCodec codec, uint16
   p.remote_fingerprint_alg = "sha-256";
   p.remote_fingerprint = browser.fingerprint();
   return p;
+}
+
+void BridgedCall::connect(const BridgeParams& params) {
+  auto allocated = fixture.allocate();
+  ASSERT_TRUE(allocated.ok()) << allocated.error().reason;
+  info = *allocated;
+  browser.start(info);
+  ASSERT_TRUE(fixture.configure(info.id, params).ok());
+  ASSERT_TRUE(browser.wait_connected(std::chrono::milliseconds(5000)));
 }
 
 }  // namespace tandem::media::test

@@ -128,4 +128,17 @@ PortRange free_port_pair();
 // Parameters of a bridge between `browser` and a PBX at 127.0.0.1:pbx_port.
 BridgeParams bridge_params(const TestBrowser& browser, BridgeCodec codec, uint16_t pbx_port);
 
+// A browser bridged to a PBX socket through one worker.
+struct BridgedCall {
+  WorkerFixture fixture;
+  TestBrowser browser;
+  TestSocket pbx;
+  BridgeInfo info;
+
+  // Allocates the session, starts the browser's DTLS, configures the bridge and waits until
+  // DTLS is up; a failure fails the calling test (gtest assertions).
+  void connect(const BridgeParams& params);
+  void connect(BridgeCodec codec) { connect(bridge_params(browser, codec, pbx.port())); }
+};
+
 }  // namespace tandem::media::test

@@ -13,22 +13,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-struct Connected {
-  WorkerFixture fixture;
-  TestBrowser browser;
-  TestSocket pbx;
-  BridgeInfo info;
-};
-
-void connect(Connected& c, BridgeParams params) {
-  auto info = c.fixture.allocate();
-  ASSERT_TRUE(info.ok()) << info.error().reason;
-  c.info = *info;
-  c.browser.start(c.info);
-  ASSERT_TRUE(c.fixture.configure(c.info.id, params).ok());
-  ASSERT_TRUE(c.browser.wait_connected(milliseconds(5000)));
-}
-
 RtpPacket opus_packet(uint16_t seq, uint32_t ts, uint8_t tag) {
   RtpPacket p;
   p.payload_type = 111;
@@ -40,8 +24,8 @@ RtpPacket opus_packet(uint16_t seq, uint32_t ts, uint8_t tag) {
 }
 
 TEST(BridgePassthrough, BytesCrossBothWaysWithRewrittenHeaders) {
-  Connected c;
-  connect(c, bridge_params(c.browser, BridgeCodec::kOpus, c.pbx.port()));
+  BridgedCall c;
+  c.connect(bridge_params(c.browser, BridgeCodec::kOpus, c.pbx.port()));
   std::vector<RtpPacket> at_pbx;
   for (uint8_t i = 0; i < 5; ++i) {
     c.browser.send_rtp(opus_packet(static_cast<uint16_t>(65534 + i), 1000 + 960u * i, i));
@@ -78,9 +62,9 @@ TEST(BridgePassthrough, BytesCrossBothWaysWithRewrittenHeaders) {
 }
 
 TEST(BridgePassthrough, LatchesOntoWhereThePbxSendsFrom) {
-  Connected c;
+  BridgedCall c;
   TestSocket real_pbx;  // the SDP names c.pbx; the PBX really sends from real_pbx
-  connect(c, bridge_params(c.browser, BridgeCodec::kOpus, c.pbx.port()));
+  c.connect(bridge_params(c.browser, BridgeCodec::kOpus, c.pbx.port()));
   c.browser.send_rtp(opus_packet(1, 960, 1));
   ASSERT_TRUE(c.pbx.receive(milliseconds(2000)));  // before latching: the SDP address
 
@@ -99,9 +83,9 @@ TEST(BridgePassthrough, LatchesOntoWhereThePbxSendsFrom) {
 }
 
 TEST(BridgePassthrough, HoldStopsSendingAndResumeRestarts) {
-  Connected c;
+  BridgedCall c;
   BridgeParams params = bridge_params(c.browser, BridgeCodec::kOpus, c.pbx.port());
-  connect(c, params);
+  c.connect(params);
   params.pbx_send = false;
   params.browser_send = false;
   ASSERT_TRUE(c.fixture.configure(c.info.id, params).ok());
@@ -123,8 +107,8 @@ TEST(BridgePassthrough, HoldStopsSendingAndResumeRestarts) {
 }
 
 TEST(BridgePassthrough, PbxPacketsOfOtherPayloadTypesAreDropped) {
-  Connected c;
-  connect(c, bridge_params(c.browser, BridgeCodec::kOpus, c.pbx.port()));
+  BridgedCall c;
+  c.connect(bridge_params(c.browser, BridgeCodec::kOpus, c.pbx.port()));
   RtpPacket junk = opus_packet(1, 1, 1);
   junk.payload_type = 13;  // CN: not negotiated
   c.pbx.send_to(junk.serialize(), c.info.pbx_port);
@@ -133,8 +117,8 @@ TEST(BridgePassthrough, PbxPacketsOfOtherPayloadTypesAreDropped) {
 }
 
 TEST(BridgePassthrough, BrowserHeaderExtensionsDoNotReachThePbx) {
-  Connected c;
-  connect(c, bridge_params(c.browser, BridgeCodec::kOpus, c.pbx.port()));
+  BridgedCall c;
+  c.connect(bridge_params(c.browser, BridgeCodec::kOpus, c.pbx.port()));
   RtpPacket p = opus_packet(1, 960, 7);
   p.extension = {0x10, 0xAB, 0x22, 0x01, 0x02, 0x03};  // mid "\xAB", abs-send-time
   c.browser.send_rtp(p);
@@ -148,10 +132,10 @@ TEST(BridgePassthrough, BrowserHeaderExtensionsDoNotReachThePbx) {
 }
 
 TEST(BridgePassthrough, TelephoneEventsChangePayloadTypeAndClock) {
-  Connected c;
+  BridgedCall c;
   BridgeParams params = bridge_params(c.browser, BridgeCodec::kOpus, c.pbx.port());
   params.pbx_dtmf_clock_rate = 8000;  // a PBX with telephone-event/8000 beside Opus
-  connect(c, params);
+  c.connect(params);
   RtpPacket e = opus_packet(1, 960, 0);
   e.payload_type = 126;
   e.marker = true;
@@ -180,8 +164,8 @@ TEST(BridgePassthrough, TelephoneEventsChangePayloadTypeAndClock) {
 }
 
 TEST(BridgePassthrough, GeneratedDigitKeepsOneSequenceWithTheAudio) {
-  Connected c;
-  connect(c, bridge_params(c.browser, BridgeCodec::kOpus, c.pbx.port()));
+  BridgedCall c;
+  c.connect(bridge_params(c.browser, BridgeCodec::kOpus, c.pbx.port()));
   std::vector<RtpPacket> at_pbx;
   auto collect = [&](milliseconds wait) {
     while (auto d = c.pbx.receive(wait)) at_pbx.push_back(*RtpPacket::parse(d->data(), d->size()));
@@ -211,8 +195,8 @@ TEST(BridgePassthrough, GeneratedDigitKeepsOneSequenceWithTheAudio) {
 // Regression (e2e call-control): browser audio arriving between the end repeats moved them to new
 // timestamps, and the PBX counted every repeat as another digit ("***" for "*").
 TEST(BridgePassthrough, GeneratedDigitKeepsItsTimestampWhileTheBrowserTalks) {
-  Connected c;
-  connect(c, bridge_params(c.browser, BridgeCodec::kOpus, c.pbx.port()));
+  BridgedCall c;
+  c.connect(bridge_params(c.browser, BridgeCodec::kOpus, c.pbx.port()));
   std::vector<RtpPacket> at_pbx;
   c.fixture.worker().send_dtmf(c.info.id, '*', milliseconds(60));
   // A browser packet every ~10 ms, so some arrive between the end repeats (20 ms apart).
@@ -242,7 +226,7 @@ TEST(BridgePassthrough, GeneratedDigitKeepsItsTimestampWhileTheBrowserTalks) {
 }
 
 TEST(BridgePassthrough, WorksWithUsAsTheDtlsClient) {
-  Connected c;
+  BridgedCall c;
   TestBrowser server(dtls::Role::kServer);  // the browser answered setup:passive
   BridgeParams params = bridge_params(server, BridgeCodec::kOpus, c.pbx.port());
   params.dtls_client = true;
@@ -260,8 +244,8 @@ TEST(BridgePassthrough, WorksWithUsAsTheDtlsClient) {
 }
 
 TEST(BridgePassthrough, NewBrowserFingerprintMeansANewHandshake) {
-  Connected c;
-  connect(c, bridge_params(c.browser, BridgeCodec::kOpus, c.pbx.port()));
+  BridgedCall c;
+  c.connect(bridge_params(c.browser, BridgeCodec::kOpus, c.pbx.port()));
   c.browser.send_rtp(opus_packet(1, 960, 1));
   ASSERT_TRUE(c.pbx.receive(milliseconds(2000)));
   // A re-offer with a new certificate (RFC 5763 §5), from a new address.

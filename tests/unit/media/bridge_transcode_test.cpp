@@ -18,25 +18,9 @@ namespace {
 
 using std::chrono::milliseconds;
 
-struct Call {
-  WorkerFixture fixture;
-  TestBrowser browser;
-  TestSocket pbx;
-  BridgeInfo info;
-};
-
-void connect(Call& c, BridgeCodec codec) {
-  auto info = c.fixture.allocate();
-  ASSERT_TRUE(info.ok()) << info.error().reason;
-  c.info = *info;
-  c.browser.start(c.info);
-  ASSERT_TRUE(c.fixture.configure(c.info.id, bridge_params(c.browser, codec, c.pbx.port())).ok());
-  ASSERT_TRUE(c.browser.wait_connected(milliseconds(5000)));
-}
-
 // Sends `count` 20 ms Opus packets of a tone from the browser, skipping the sequence numbers in
 // `lost`; returns the RTP packets the PBX received.
-std::vector<RtpPacket> browser_tone_to_pbx(Call& c, uint32_t hz, int count,
+std::vector<RtpPacket> browser_tone_to_pbx(BridgedCall& c, uint32_t hz, int count,
                                            std::vector<int> lost = {}, int pause_before = -1,
                                            uint32_t pause_ticks = 0, int start = 0) {
   codec::OpusEncoderConfig config;
@@ -89,8 +73,8 @@ void expect_continuous(const std::vector<RtpPacket>& packets, uint8_t pt, uint32
 }
 
 TEST(BridgeTranscode, OpusToneReachesThePbxAsPcmuOfTheSameFrequency) {
-  Call c;
-  connect(c, BridgeCodec::kPcmu);
+  BridgedCall c;
+  c.connect(BridgeCodec::kPcmu);
   const auto packets = browser_tone_to_pbx(c, 1000, 50);
   ASSERT_EQ(packets.size(), 50u);
   expect_continuous(packets, 0, 160);
@@ -102,8 +86,8 @@ TEST(BridgeTranscode, OpusToneReachesThePbxAsPcmuOfTheSameFrequency) {
 }
 
 TEST(BridgeTranscode, OpusToneReachesThePbxAsPcma) {
-  Call c;
-  connect(c, BridgeCodec::kPcma);
+  BridgedCall c;
+  c.connect(BridgeCodec::kPcma);
   const auto packets = browser_tone_to_pbx(c, 700, 40);
   ASSERT_EQ(packets.size(), 40u);
   expect_continuous(packets, 8, 160);
@@ -112,8 +96,8 @@ TEST(BridgeTranscode, OpusToneReachesThePbxAsPcma) {
 }
 
 TEST(BridgeTranscode, BrowserLossStillGivesThePbxOnePacketPer20ms) {
-  Call c;
-  connect(c, BridgeCodec::kPcmu);
+  BridgedCall c;
+  c.connect(BridgeCodec::kPcmu);
   const auto packets = browser_tone_to_pbx(c, 1000, 50, {20, 21, 22, 35});
   ASSERT_EQ(packets.size(), 50u);  // 46 received + 4 concealed (FEC/PLC)
   expect_continuous(packets, 0, 160);
@@ -122,8 +106,8 @@ TEST(BridgeTranscode, BrowserLossStillGivesThePbxOnePacketPer20ms) {
 }
 
 TEST(BridgeTranscode, DtxPauseIsFilledEvery20ms) {
-  Call c;
-  connect(c, BridgeCodec::kPcmu);
+  BridgedCall c;
+  c.connect(BridgeCodec::kPcmu);
   // The browser stops sending for 100 ms without a sequence gap (DTX): 5 more frames.
   const auto packets = browser_tone_to_pbx(c, 1000, 30, {}, 20, 5 * 960);
   ASSERT_EQ(packets.size(), 35u);
@@ -131,8 +115,8 @@ TEST(BridgeTranscode, DtxPauseIsFilledEvery20ms) {
 }
 
 TEST(BridgeTranscode, TenMillisecondPcmuPacketsMakeTwentyMillisecondOpus) {
-  Call c;
-  connect(c, BridgeCodec::kPcmu);
+  BridgedCall c;
+  c.connect(BridgeCodec::kPcmu);
   std::vector<RtpPacket> received;
   for (int i = 0; i < 20; ++i) {
     RtpPacket p;
@@ -148,7 +132,7 @@ TEST(BridgeTranscode, TenMillisecondPcmuPacketsMakeTwentyMillisecondOpus) {
 }
 
 TEST(BridgeTranscode, ReconfiguringFromPassthroughToPcmaSwitchesTheAudioPath) {
-  Call c;
+  BridgedCall c;
   auto info = c.fixture.allocate();
   ASSERT_TRUE(info.ok());
   c.info = *info;
@@ -172,8 +156,8 @@ TEST(BridgeTranscode, ReconfiguringFromPassthroughToPcmaSwitchesTheAudioPath) {
 }
 
 TEST(BridgeTranscode, GarbageFromEitherSideIsDroppedAndTheCallGoesOn) {
-  Call c;
-  connect(c, BridgeCodec::kPcmu);
+  BridgedCall c;
+  c.connect(BridgeCodec::kPcmu);
   RtpPacket junk;
   junk.payload_type = 111;
   junk.sequence = 50;
@@ -198,8 +182,8 @@ TEST(BridgeTranscode, GarbageFromEitherSideIsDroppedAndTheCallGoesOn) {
 }
 
 TEST(BridgeTranscode, PcmuToneFromThePbxReachesTheBrowserAsOpus) {
-  Call c;
-  connect(c, BridgeCodec::kPcmu);
+  BridgedCall c;
+  c.connect(BridgeCodec::kPcmu);
   auto tone = codec::ToneGenerator::create(440, 8000, 0.5).value();
   auto decoder = codec::OpusAudioDecoder::create(48000).value();
   std::vector<RtpPacket> received;
@@ -230,8 +214,8 @@ TEST(BridgeTranscode, PcmuToneFromThePbxReachesTheBrowserAsOpus) {
 }
 
 TEST(BridgeTranscode, PcmuLossGivesTheBrowserOnePacketPer20ms) {
-  Call c;
-  connect(c, BridgeCodec::kPcmu);
+  BridgedCall c;
+  c.connect(BridgeCodec::kPcmu);
   std::vector<RtpPacket> received;
   for (int i = 0; i < 20; ++i) {
     if (i == 8 || i == 9) continue;
@@ -248,8 +232,8 @@ TEST(BridgeTranscode, PcmuLossGivesTheBrowserOnePacketPer20ms) {
 }
 
 TEST(BridgeTranscode, TelephoneEventsAreRescaledBothWays) {
-  Call c;
-  connect(c, BridgeCodec::kPcmu);
+  BridgedCall c;
+  c.connect(BridgeCodec::kPcmu);
   (void)browser_tone_to_pbx(c, 1000, 3);  // audio first: events are placed on its timeline
   rtp::TelephoneEvent e{7, false, 10, 2880};
   RtpPacket p;
@@ -290,8 +274,8 @@ TEST(BridgeTranscode, TelephoneEventsAreRescaledBothWays) {
 }
 
 TEST(BridgeTranscode, GeneratedDigitReachesThePbxAsRfc4733) {
-  Call c;
-  connect(c, BridgeCodec::kPcmu);
+  BridgedCall c;
+  c.connect(BridgeCodec::kPcmu);
   c.fixture.worker().send_dtmf(c.info.id, '5', milliseconds(100));
   std::vector<RtpPacket> events;
   while (auto d = c.pbx.receive(milliseconds(500))) {
