@@ -3,6 +3,7 @@
 #include <openssl/core_dispatch.h>
 #include <openssl/evp.h>
 #include <openssl/provider.h>
+#include <strings.h>
 
 #include <array>
 #include <cstring>
