@@ -21,34 +21,6 @@ function status(text) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// The strongest frequency of a playing track, by FFT with parabolic peak interpolation.
-async function dominantFrequency(stream, sampleMs = 1000) {
-  const ctx = new AudioContext();
-  await ctx.resume();
-  const source = ctx.createMediaStreamSource(stream);
-  const analyser = ctx.createAnalyser();
-  analyser.fftSize = 16384;
-  analyser.smoothingTimeConstant = 0;
-  source.connect(analyser);
-  await sleep(sampleMs);
-  const spectrum = new Float32Array(analyser.frequencyBinCount);
-  analyser.getFloatFrequencyData(spectrum);
-  const wave = new Float32Array(analyser.fftSize);
-  analyser.getFloatTimeDomainData(wave);
-  let rms = 0;
-  for (const v of wave) rms += v * v;
-  rms = Math.sqrt(rms / wave.length);
-  let peak = 1;
-  for (let i = 2; i < spectrum.length - 1; i++) if (spectrum[i] > spectrum[peak]) peak = i;
-  const a = spectrum[peak - 1], b = spectrum[peak], c = spectrum[peak + 1];
-  const denom = a - 2 * b + c;
-  const offset = denom === 0 ? 0 : (0.5 * (a - c)) / denom;
-  const hz = ((peak + offset) * ctx.sampleRate) / analyser.fftSize;
-  source.disconnect();
-  await ctx.close();
-  return { hz, peakDb: b, rms };
-}
-
 // One getStats() snapshot reduced to what the test reports.
 async function snapshot(pc) {
   const report = await pc.getStats();
@@ -184,7 +156,7 @@ async function runTest({ withVideo, seconds, transport = null, family = null, ic
 
     status(`Measuring for ${seconds} s…`);
     const audioTrack = remote.getAudioTracks()[0];
-    const tone = audioTrack ? dominantFrequency(new MediaStream([audioTrack]), Math.min(2000, seconds * 500)) : null;
+    const tone = audioTrack ? window.dominantFrequency(new MediaStream([audioTrack]), Math.min(2000, seconds * 500)) : null;
     let snap = null;
     for (let i = 0; i < seconds; i++) {
       await sleep(1000);

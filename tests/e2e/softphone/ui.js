@@ -1,7 +1,7 @@
 // Headless Debian Chromium driving the softphone UI the way a user does: by the labels and roles
 // of its controls (playwright-core locators), never through the page's internals. Only audio
-// measurement reads the remote MediaStream (window.dominantFrequency, tests/e2e/support). Each
-// browser has a fake microphone playing its own tone.
+// measurement reads the remote MediaStream (window.dominantFrequency, injected from web/precall).
+// Each browser has a fake microphone playing its own tone.
 'use strict';
 const fs = require('fs');
 const path = require('path');

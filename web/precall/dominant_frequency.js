@@ -1,10 +1,10 @@
-// Injected into every test page before its own scripts (BrowserContext.addInitScript, see
-// page_helpers.js): window.dominantFrequency(stream, ms) listens to a MediaStream for `ms` with a
-// WebAudio AnalyserNode and returns { hz, peakDb, rms }: the strongest frequency, by FFT with
-// parabolic interpolation of the peak, its level, and the RMS of the last window.
-// (web/precall/precall.js, a product page, keeps its own copy: product code does not load tests'.)
+// window.dominantFrequency(stream, ms): listens to a MediaStream for `ms` with a WebAudio
+// AnalyserNode and returns { hz, peakDb, rms }: the strongest frequency, by FFT with parabolic
+// interpolation of the peak, its level, and the RMS of the last window. The pre-call page shows
+// the echoed tone with it; the e2e tests inject this same file into their pages
+// (tests/e2e/support/page_helpers.js).
 'use strict';
-window.dominantFrequency = async function dominantFrequency(stream, ms) {
+window.dominantFrequency = async function dominantFrequency(stream, ms = 1000) {
   const ctx = new AudioContext();
   await ctx.resume();
   const source = ctx.createMediaStreamSource(stream);
