@@ -142,18 +142,11 @@ TEST(BridgeSetup, ConfigureRejectsBadInput) {
 }
 
 TEST(BridgeSetup, PbxLegSendsRtcpReports) {
-  WorkerFixture fixture;
-  TestBrowser browser;
-  TestSocket pbx;
-  TestSocket pbx_rtcp(static_cast<uint16_t>(pbx.port() + 1));
-  auto info = fixture.allocate();
-  ASSERT_TRUE(info.ok());
-  browser.start(*info);
-  ASSERT_TRUE(
-      fixture.configure(info->id, bridge_params(browser, BridgeCodec::kOpus, pbx.port())).ok());
-  ASSERT_TRUE(browser.wait_connected(milliseconds(3000)));
-  browser.send_rtp(opus_packet(1));
-  ASSERT_TRUE(pbx.receive(milliseconds(2000)));
+  BridgedCall c;
+  TestSocket pbx_rtcp(static_cast<uint16_t>(c.pbx.port() + 1));
+  c.connect(BridgeCodec::kOpus);
+  c.browser.send_rtp(opus_packet(1));
+  ASSERT_TRUE(c.pbx.receive(milliseconds(2000)));
   auto report = pbx_rtcp.receive(milliseconds(7000));  // every 5 s
   ASSERT_TRUE(report);
   ASSERT_GE(report->size(), 28u);
@@ -167,11 +160,11 @@ TEST(BridgeSetup, PbxLegSendsRtcpReports) {
   store_be32(&rr[4], 0x0BBB0BBB);
   std::copy(report->begin() + 4, report->begin() + 8, rr.begin() + 8);     // SSRC of our SR
   std::copy(report->begin() + 10, report->begin() + 14, rr.begin() + 24);  // LSR
-  pbx_rtcp.send_to(rr, static_cast<uint16_t>(info->pbx_port + 1));
+  pbx_rtcp.send_to(rr, static_cast<uint16_t>(c.info.pbx_port + 1));
   std::optional<BridgeStats> stats;
-  fixture.run_until(
+  c.fixture.run_until(
       [&] {
-        stats = fixture.bridge_stats(info->id);
+        stats = c.fixture.bridge_stats(c.info.id);
         return stats && stats->pbx_rtcp_received == 1;
       },
       std::chrono::seconds(3));
@@ -183,15 +176,8 @@ TEST(BridgeSetup, PbxLegSendsRtcpReports) {
 
 TEST(BridgeSetup, BridgePathAllocatesNothing) {
   if (!tandem::test::malloc_counting_available()) GTEST_SKIP() << "no malloc counting here";
-  WorkerFixture fixture;
-  TestBrowser browser;
-  TestSocket pbx;
-  auto info = fixture.allocate();
-  ASSERT_TRUE(info.ok());
-  browser.start(*info);
-  ASSERT_TRUE(
-      fixture.configure(info->id, bridge_params(browser, BridgeCodec::kPcmu, pbx.port())).ok());
-  ASSERT_TRUE(browser.wait_connected(milliseconds(3000)));
+  BridgedCall c;
+  c.connect(BridgeCodec::kPcmu);
   // Real Opus packets, protected by libsrtp2 up front so that the test thread allocates nothing
   // while the worker decrypts, transcodes and sends them (and the PBX's G.711 back).
   codec::OpusEncoderConfig config;
@@ -204,7 +190,7 @@ TEST(BridgeSetup, BridgePathAllocatesNothing) {
     std::vector<uint8_t> out(codec::kOpusMaxPacketSize);
     RtpPacket p = opus_packet(i);
     p.payload.assign(out.begin(), out.begin() + static_cast<long>(*encoder.encode(pcm, out)));
-    wire.push_back(browser.protect(p));
+    wire.push_back(c.browser.protect(p));
   }
   std::vector<std::vector<uint8_t>> from_pbx;
   for (uint16_t i = 0; i < 100; ++i) {
@@ -217,8 +203,8 @@ TEST(BridgeSetup, BridgePathAllocatesNothing) {
   }
   auto run = [&](size_t from, size_t to) {
     for (size_t i = from; i < to; ++i) {
-      browser.send_raw(wire[i]);
-      pbx.send_to(from_pbx[i], info->pbx_port);
+      c.browser.send_raw(wire[i]);
+      c.pbx.send_to(from_pbx[i], c.info.pbx_port);
       std::this_thread::sleep_for(milliseconds(2));
     }
     std::this_thread::sleep_for(milliseconds(200));
@@ -229,7 +215,7 @@ TEST(BridgeSetup, BridgePathAllocatesNothing) {
   const long after = tandem::test::malloc_calls();
   EXPECT_EQ(after - before, 0);
   size_t received = 0;
-  while (pbx.receive(milliseconds(100))) ++received;
+  while (c.pbx.receive(milliseconds(100))) ++received;
   EXPECT_GE(received, 95u);  // the bridge really worked during the measurement
 }
 

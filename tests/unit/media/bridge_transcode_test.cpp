@@ -133,14 +133,7 @@ TEST(BridgeTranscode, TenMillisecondPcmuPacketsMakeTwentyMillisecondOpus) {
 
 TEST(BridgeTranscode, ReconfiguringFromPassthroughToPcmaSwitchesTheAudioPath) {
   BridgedCall c;
-  auto info = c.fixture.allocate();
-  ASSERT_TRUE(info.ok());
-  c.info = *info;
-  c.browser.start(c.info);
-  ASSERT_TRUE(
-      c.fixture.configure(c.info.id, bridge_params(c.browser, BridgeCodec::kOpus, c.pbx.port()))
-          .ok());
-  ASSERT_TRUE(c.browser.wait_connected(milliseconds(5000)));
+  c.connect(BridgeCodec::kOpus);
   const auto before = browser_tone_to_pbx(c, 1000, 3);
   ASSERT_EQ(before.size(), 3u);
   EXPECT_EQ(before[0].payload_type, 107);  // Opus passed through
