@@ -2,15 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
-#include <fstream>
 #include <ostream>
-#include <sstream>
 #include <thread>
 
 #include "app/config_keys.hpp"
 #include "app/ws_http_bridge.hpp"
 #include "common/text.hpp"
 #include "dtls/dtls_certificate.hpp"
+#include "gateway/jwt_key.hpp"
 #include "gateway/request_auth.hpp"
 #include "sip/listen_spec.hpp"
 #include "sip/target_next_hop.hpp"
@@ -55,13 +54,6 @@ Result<sip::PeerAddress> parse_address(std::string_view key, const std::string& 
 std::string host_of(const sip::PeerAddress& a) {
   const std::string text = a.to_string();
   return text.substr(0, text.rfind(':'));
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 std::vector<gateway::StoredCredential> stored(const CredentialsConfig& c) {
@@ -223,12 +215,14 @@ Status GatewayService::start_sip(std::ostream& out) {
   ua_ = std::make_unique<sip::UserAgent>(io_, std::move(uc), core_);
   if (auto t = open_pbx_transport(); !t) return t.error();
 
+  // One AOR domain for registrations and calls (docs/configuration.md: the PBX's host by default).
+  const std::string domain = s.domain.empty() ? pbx->host : s.domain;
   gateway::RelaySettings rs;
-  rs.domain = s.domain.empty() ? pbx->host : s.domain;
+  rs.domain = domain;
   rs.pbx = *pbx;
   rs.our_contact = [this](const std::string& user) { return our_contact(user); };
   relay_ = std::make_unique<gateway::RegistrationRelay>(*ua_, std::move(rs));
-  start_calls(*pbx, s.domain);
+  start_calls(*pbx, domain);
   core_.attach(*ua_, *relay_, calls_.get());
   out << "listening " << sip::transport_name(pbx_kind_) << ":" << pbx_local_.to_string()
       << " (SIP toward the PBX " << s.pbx << ")\n";
@@ -290,7 +284,11 @@ Status GatewayService::open_pbx_transport() {
         return keyed("listen.tls_certificate", l.tls_certificate, identity.error().reason);
       auto server = sip::make_tls_server_context(*identity);
       sip::TlsClientOptions co;
-      if (!s.tls_ca_file.empty()) co.trusted_pem = read_file(s.tls_ca_file);
+      if (!s.tls_ca_file.empty()) {
+        auto pem = gateway::read_small_file(s.tls_ca_file);
+        if (!pem) return keyed("sip.tls_ca_file", s.tls_ca_file, pem.error().reason);
+        co.trusted_pem = std::move(*pem);
+      }
       auto client = sip::make_tls_client_context(co);
       if (!server) return Error{"TLS server context: " + server.error().reason};
       if (!client) return keyed("sip.tls_ca_file", s.tls_ca_file, client.error().reason);

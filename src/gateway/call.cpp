@@ -3,14 +3,15 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
-#include <charconv>
 #include <utility>
 
+#include "common/text.hpp"
 #include "gateway/call_failure.hpp"
 #include "gateway/call_manager.hpp"
 #include "gateway/dtmf_info.hpp"
 #include "sdp/parser.hpp"
 #include "sdp/serializer.hpp"
+#include "sip/header_values.hpp"
 #include "sip/message_builder.hpp"
 
 namespace tandem::gateway {
@@ -26,15 +27,7 @@ std::string_view content_type(const sip::Message& m) {
   return h == nullptr ? std::string_view{} : h->value;
 }
 
-bool is_sdp(std::string_view type) {
-  type = type.substr(0, type.find(';'));
-  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-  if (type.size() != kSdp.size()) return false;
-  for (size_t i = 0; i < type.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(type[i])) != kSdp[i]) return false;
-  }
-  return true;
-}
+bool is_sdp(std::string_view type) { return iequals(trim(type.substr(0, type.find(';'))), kSdp); }
 
 bool has_sdp(const sip::Message& m) { return !m.body().empty() && is_sdp(content_type(m)); }
 
@@ -65,40 +58,6 @@ std::string describe_codec_handling(const BridgeMode& mode) {
   if (mode.passthrough()) return "Opus passthrough";
   return std::string("transcoding Opus <-> ") +
          (mode.pbx_codec == PbxCodec::kPcmu ? "PCMU" : "PCMA");
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-// An Event header value (RFC 6665 §8.2.1): the package and its `id` parameter, if any.
-struct EventValue {
-  std::string_view package;
-  std::optional<uint32_t> id;
-};
-
-EventValue parse_event(std::string_view value) {
-  EventValue out;
-  size_t semi = value.find(';');
-  out.package = trim(value.substr(0, semi));
-  while (semi != std::string_view::npos) {
-    value.remove_prefix(semi + 1);
-    semi = value.find(';');
-    std::string_view param = trim(value.substr(0, semi));
-    if (param.size() < 3 || (param[0] != 'i' && param[0] != 'I') ||
-        (param[1] != 'd' && param[1] != 'D')) {
-      continue;
-    }
-    param = trim(param.substr(2));
-    if (param.empty() || param[0] != '=') continue;
-    param = trim(param.substr(1));
-    uint32_t id = 0;
-    auto [end, ec] = std::from_chars(param.data(), param.data() + param.size(), id);
-    if (ec == std::errc() && end == param.data() + param.size()) out.id = id;
-  }
-  return out;
 }
 
 // `in` as a request of the dialog `to`: same method and body, with the headers the far end
@@ -459,18 +418,22 @@ void Call::on_referral_answer(uint32_t relayed_cseq, int status) {
 void Call::on_notify(sip::InviteSession& session, sip::InviteSession& other,
                      const sip::IncomingRequest& request) {
   const sip::Header* event_header = request.request.find(sip::HeaderId::kEvent);
-  const EventValue event =
-      parse_event(event_header == nullptr ? std::string_view{} : event_header->value);
-  if (event.package != "refer") return relay_in_dialog(session, other, request);
+  const auto event =
+      sip::parse_event(event_header == nullptr ? std::string_view{} : event_header->value);
+  if (!event || event->type != "refer") return relay_in_dialog(session, other, request);
+  std::optional<uint32_t> event_id;
+  if (const auto id = event->id()) {
+    if (const auto n = parse_uint(*id, UINT32_MAX)) event_id = static_cast<uint32_t>(*n);
+  }
   const bool referrer_is_browser = is_browser_leg(other);
   auto it = referrals_.end();
   size_t candidates = 0;
   for (auto r = referrals_.begin(); r != referrals_.end(); ++r) {
     if (r->from_browser != referrer_is_browser) continue;
     ++candidates;
-    if (!event.id || r->relayed_cseq == *event.id) it = r;
+    if (!event_id || r->relayed_cseq == *event_id) it = r;
   }
-  if (it == referrals_.end() || (!event.id && candidates != 1)) {
+  if (it == referrals_.end() || (!event_id && candidates != 1)) {
     session.respond(request, 481, {}, {}, "Subscription does not exist");
     return;
   }
@@ -481,7 +444,8 @@ void Call::on_notify(sip::InviteSession& session, sip::InviteSession& other,
     session.respond(request, 400, {}, {}, "Missing Subscription-State");
     return;
   }
-  if (trim(state->value).starts_with("terminated")) referrals_.erase(it);
+  const auto subscription = sip::parse_subscription_state(state->value);
+  if (subscription && subscription->state == "terminated") referrals_.erase(it);
   relay_message(session, other, request, std::move(out));
 }
 
@@ -551,11 +515,8 @@ void Call::on_reoffer_answer(const sip::Message& response) {
   }
   std::string body = reneg_->from_browser ? browser_body(std::move(negotiated->sdp))
                                           : pbx_body(std::move(negotiated->sdp));
+  if (*mode_ == negotiated->bridge) return finish_reoffer(200, body);
   const MediaChange change = media_change(*mode_, negotiated->bridge);
-  if (!change.pbx_address_changed && !change.codec_changed && !change.direction_changed &&
-      !change.new_dtls_handshake && *mode_ == negotiated->bridge) {
-    return finish_reoffer(200, body);
-  }
   log_info(std::string("media reconfigured:") + (change.direction_changed ? " direction" : "") +
            (change.pbx_address_changed ? " pbx-address" : "") +
            (change.codec_changed ? " codec" : "") + (change.new_dtls_handshake ? " dtls" : ""));

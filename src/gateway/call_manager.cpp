@@ -8,21 +8,9 @@
 #include "gateway/call_failure.hpp"
 
 namespace tandem::gateway {
-namespace {
-
-std::string default_domain(const sip::Uri& pbx) {
-  std::string host = pbx.host;
-  if (pbx.port) host += ":" + std::to_string(*pbx.port);
-  return host;
-}
-
-}  // namespace
 
 CallManager::CallManager(sip::UserAgent& ua, MediaPlane& media, CallSettings settings)
-    : ua_(ua),
-      media_(media),
-      settings_(std::move(settings)),
-      domain_(settings_.domain.empty() ? default_domain(settings_.pbx_uri) : settings_.domain) {
+    : ua_(ua), media_(media), settings_(std::move(settings)) {
   media_.set_ended_handler([this, alive = std::weak_ptr<bool>(alive_)](const MediaEnded& ended) {
     if (!alive.expired()) on_media_ended(ended);
   });

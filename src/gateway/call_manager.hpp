@@ -39,7 +39,7 @@ struct CallSettings {
   // with the dialled user as Request-URI. The outbound proxy, if any, is the UserAgent's.
   sip::Uri pbx_uri;
   // The AOR domain (`sip.domain`): From is <browser user>@domain and To <dialled>@domain toward
-  // the PBX. Empty: the PBX URI's host[:port].
+  // the PBX (the gateway defaults it to the PBX's host, as for registrations).
   std::string domain;
   // Codec order and transcoding toward the PBX. The media addresses come from MediaPlane.
   TranslatorConfig translator;
@@ -79,7 +79,7 @@ class CallManager final : public CallHandler,
   sip::UserAgent& ua() { return ua_; }
   MediaPlane& media() { return media_; }
   const CallSettings& settings() const { return settings_; }
-  const std::string& domain() const { return domain_; }
+  const std::string& domain() const { return settings_.domain; }
   void log(CallLogLevel level, std::string_view line) const;
   void bind(sip::UacInvite& invite, Call& call) { by_uac_[&invite] = &call; }
   void unbind(const sip::UacInvite& invite) { by_uac_.erase(&invite); }
@@ -123,7 +123,6 @@ class CallManager final : public CallHandler,
   sip::UserAgent& ua_;
   MediaPlane& media_;
   CallSettings settings_;
-  std::string domain_;
   uint64_t next_number_ = 1;
   std::map<uint64_t, std::unique_ptr<Call>> calls_;
   std::unordered_map<const sip::UacInvite*, Call*> by_uac_;

@@ -5,25 +5,14 @@
 #include <charconv>
 #include <string>
 
+#include "common/text.hpp"
+
 namespace tandem::gateway {
 namespace {
 
 constexpr std::chrono::milliseconds kMinDuration{40};
 constexpr std::chrono::milliseconds kMaxDuration{5000};
 constexpr std::chrono::milliseconds kDefaultDuration{160};
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // "5", "*", "#", "A".."D" (either case); RFC 4733 events 10/11 written as numbers ("10" = '*').
 std::optional<char> digit_of(std::string_view text) {

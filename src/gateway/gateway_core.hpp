@@ -29,7 +29,6 @@ class GatewayCore final : public sip::UserAgent::Listener {
   // core as its listener, so these are set after construction. `calls` may be null: INVITEs
   // then get 503.
   void attach(sip::UserAgent& ua, RegistrationRelay& relay, CallHandler* calls);
-  void set_call_handler(CallHandler* calls) { calls_ = calls; }
   // A WS or WSS transport browsers connect to (its authorizer stores a TokenIdentity).
   void add_browser_transport(sip::WsTransport& transport);
 

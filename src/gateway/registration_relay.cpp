@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "gateway/call_failure.hpp"
 #include "sip/message_builder.hpp"
 
 namespace tandem::gateway {
@@ -35,16 +36,6 @@ uint32_t granted_expiry(const sip::Message& response, const sip::Uri& ours, uint
     }
   }
   return expires_header(response).value_or(asked);
-}
-
-// A quoted-string's content: quotes and backslashes escaped.
-std::string quoted(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c != '\r' && c != '\n') out += c;
-  }
-  return out;
 }
 
 }  // namespace
@@ -245,8 +236,7 @@ void RegistrationRelay::on_pbx_response(const std::string& contact_user, uint32_
     }
   }
   if (to_browser >= 300) {
-    reply.add("Reason", "SIP;cause=" + std::to_string(status) + ";text=\"" +
-                            quoted(response.reason()) + "\"");
+    reply.add(sip::HeaderId::kReason, sip_reason(status, response.reason()));
   }
   sip::UserAgent::Guard guard(ua_);
   ua_.layer().respond(answer->request.id, std::move(reply));

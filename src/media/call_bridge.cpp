@@ -94,23 +94,17 @@ bool CallBridge::send_dtmf(char digit, Duration duration) noexcept {
 
 void CallBridge::on_browser_rtp(rtp::RtpPacketView& packet, TimePoint now) noexcept {
   ++counters_.browser_rtp_in;
-  if (path_ == nullptr) {
-    ++counters_.dropped;
-    return;
-  }
+  if (path_ == nullptr) return;
   const uint8_t pt = packet.payload_type();
   if (pt == params_.browser_pt) {
     path_->browser_audio(packet, now);
   } else if (params_.browser_dtmf_pt && pt == *params_.browser_dtmf_pt) {
     path_->browser_event(packet, now);
-  } else {
-    ++counters_.dropped;
   }
 }
 
 void CallBridge::on_pbx_rtp(std::span<uint8_t> buffer, size_t length,
                             const boost::asio::ip::udp::endpoint& from, TimePoint now) noexcept {
-  ++counters_.pbx_rtp_in;
   auto view = rtp::RtpPacketView::parse(buffer.first(length));
   if (!view || path_ == nullptr) {
     pbx_.on_dropped();
@@ -153,7 +147,6 @@ void CallBridge::to_pbx(rtp::RtpPacketView& packet, TimePoint now) noexcept {
   }
   to_pbx_.rewrite(packet, now);
   pbx_.send_rtp(packet.packet(), packet.timestamp(), packet.payload().size(), now);
-  ++counters_.pbx_rtp_out;
 }
 
 void CallBridge::to_browser(std::span<uint8_t> buffer, rtp::RtpPacketView& packet,

@@ -23,13 +23,11 @@
 
 namespace tandem::media {
 
+// The browser side's counts; the PBX leg keeps its own (PbxLegCounters).
 struct BridgeCounters {
   uint64_t browser_rtp_in = 0;
   uint64_t browser_rtp_out = 0;
-  uint64_t pbx_rtp_in = 0;
-  uint64_t pbx_rtp_out = 0;
-  uint64_t dropped = 0;  // unexpected payload type, not configured yet
-  uint64_t held = 0;     // not sent: the leg's direction forbids it
+  uint64_t held = 0;  // not sent: the leg's direction forbids it
   uint64_t dtmf_generated = 0;
 };
 
@@ -67,9 +65,6 @@ class CallBridge final : public BrowserRtpHandler, private BridgeOutput {
 
   PbxLeg& pbx() noexcept { return pbx_; }
   const PbxLeg& pbx() const noexcept { return pbx_; }
-  bool configured() const noexcept { return path_ != nullptr; }
-  const BridgeParams& params() const noexcept { return params_; }
-  const BridgeCounters& counters() const noexcept { return counters_; }
   BridgeStats stats() const;
 
  private:

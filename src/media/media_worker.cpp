@@ -212,24 +212,22 @@ Result<SessionInfo> MediaWorker::do_create(const SessionParams& params) {
     return Error{"media worker " + std::to_string(config_.index) + " is full (" +
                  std::to_string(config_.max_sessions) + " sessions)"};
   }
-  auto ufrag = make_local_ufrag(config_.index);
-  auto pwd = make_local_pwd();
-  if (!ufrag) return ufrag.error();
-  if (!pwd) return pwd.error();
-  if (table_.find_by_ufrag(*ufrag)) return Error{"ICE ufrag collision, try again"};
+  auto credentials = new_credentials();
+  if (!credentials) return credentials.error();
+  auto [ufrag, pwd] = std::move(credentials.value());
   const SessionId id = next_id_++;
-  auto transport = WebRtcTransport::create(id, params, {*ufrag, *pwd}, dtls_context_, *this,
+  auto transport = WebRtcTransport::create(id, params, {ufrag, pwd}, dtls_context_, *this,
                                            ntp_clock_, SteadyClock::now());
   if (!transport) return transport.error();
-  table_.add_ufrag(*ufrag, id);
+  table_.add_ufrag(ufrag, id);
   sessions_.emplace(id, std::move(transport.value()));
   ++counters_.sessions_created;
   flush();
   SessionInfo info;
   info.id = id;
   info.worker = config_.index;
-  info.local_ufrag = std::move(ufrag.value());
-  info.local_pwd = std::move(pwd.value());
+  info.local_ufrag = std::move(ufrag);
+  info.local_pwd = std::move(pwd);
   info.fingerprint_sha256 = dtls_context_.fingerprint_sha256();
   info.candidate = announced_.front();
   info.candidates = announced_;

@@ -53,7 +53,7 @@ class PbxLeg {
   // A datagram on the RTCP port: parsed for the PBX's reports, counted, not forwarded.
   void on_rtcp_received(std::span<const uint8_t> datagram, const Endpoint& from,
                         TimePoint now) noexcept;
-  // Sends an RTP packet of ours (already carrying local_ssrc()) to the current destination.
+  // Sends an RTP packet of ours (already carrying our SSRC) to the current destination.
   void send_rtp(std::span<const uint8_t> packet, uint32_t timestamp, size_t payload_size,
                 TimePoint now) noexcept;
   // Sends our SR/RR when due.
@@ -64,10 +64,8 @@ class PbxLeg {
   boost::asio::ip::udp::socket& rtp_socket() noexcept { return sockets_.rtp; }
   boost::asio::ip::udp::socket& rtcp_socket() noexcept { return sockets_.rtcp; }
   uint16_t port() const noexcept { return sockets_.port; }
-  uint32_t local_ssrc() const noexcept { return tx_.ssrc(); }
   const std::optional<Endpoint>& destination() const noexcept { return rtp_to_; }
   const PbxLegCounters& counters() const noexcept { return counters_; }
-  const std::optional<rtp::ReceiverStats>& receiver_stats() const noexcept { return rx_; }
   const rtp::SenderStats& sender_stats() const noexcept { return tx_; }
 
  private:

@@ -166,27 +166,17 @@ void WebRtcTransport::on_rtp(std::span<uint8_t> buffer, size_t length, const ice
   }
   auto view = rtp::RtpPacketView::parse(buffer.first(size));
   if (!view || !rtcp_) return;
+  const auto echo_ssrc = rtcp_->on_rtp_received(view->ssrc(), view->payload_type(),
+                                                view->sequence(), view->timestamp(), now);
   if (bridge_) {
-    (void)rtcp_->on_rtp_received(view->ssrc(), view->payload_type(), view->sequence(),
-                                 view->timestamp(), now);
     if (handler_ != nullptr) handler_->on_browser_rtp(*view, now);
     return;
   }
-  const auto echo_ssrc = rtcp_->on_rtp_received(view->ssrc(), view->payload_type(),
-                                                view->sequence(), view->timestamp(), now);
-  if (!echo_ssrc || !ice_connected_ || !selected_path_) return;
+  if (!echo_ssrc) return;
   // Echo: same payload type, sequence numbers, timestamps and header extensions (the answer
   // mirrors the offer's payload types and MID extension id); only the SSRC becomes ours.
   view->set_ssrc(*echo_ssrc);
-  const uint32_t timestamp = view->timestamp();
-  const size_t payload_size = view->payload().size();
-  if (srtp_->outbound.protect_rtp(buffer, size) != srtp::SrtpStatus::kOk) {
-    ++srtp_failures_;
-    return;
-  }
-  sink_.send_datagram(buffer.first(size), *selected_path_);
-  ++datagrams_sent_;
-  rtcp_->on_rtp_sent(*echo_ssrc, timestamp, payload_size, now);
+  (void)send_rtp(buffer, *view, now);
 }
 
 void WebRtcTransport::on_rtcp(std::span<uint8_t> buffer, size_t length, const ice::Endpoint& from,

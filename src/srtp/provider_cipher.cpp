@@ -6,7 +6,6 @@
 #include <strings.h>
 
 #include <array>
-#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>

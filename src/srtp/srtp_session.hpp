@@ -1,7 +1,7 @@
 // One SRTP/SRTCP cryptographic context (RFC 3711 §3.2) for one direction: protects or
 // unprotects RTP and RTCP packets in place, tracking ROC, replay windows and SRTCP indexes per
-// SSRC. The packet path does not throw, lock, log or allocate (OpenSSL 3.0's digest-state copy
-// still allocates inside libcrypto for the AES-CM profiles; see PrekeyedHmacSha1).
+// SSRC. The packet path does not throw, lock, log or allocate, inside the crypto libraries
+// included (allocation_test).
 #pragma once
 
 #include <cstddef>
